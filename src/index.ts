@@ -1,3 +1,5 @@
+export type { GetTokenOptions } from './confidential-client.js';
+export { ConfidentialClient } from './confidential-client.js';
 export type { ErrorCode, TokenRequestErrorDetails } from './errors/index.js';
 export {
   ClientClosedError,
@@ -15,6 +17,17 @@ export {
   TokenRequestError,
   TokenResponseError,
 } from './errors/index.js';
+export type { ErrorEvent, Hooks, RetryEvent, TokenEvent, TokenRequestEvent } from './hooks.js';
+export type { Logger } from './logger.js';
+export type { ClientStats } from './observer.js';
+export type {
+  BasicAuthEncoding,
+  ClientAuthentication,
+  ConfidentialClientOptions,
+  RefreshOptions,
+  RetryOptions,
+} from './options.js';
+export { defaults, isLoopbackHost } from './options.js';
 export type { ScopeInput } from './scope.js';
 export {
   formatScope,
@@ -25,3 +38,8 @@ export {
   scopeCovers,
   unionScope,
 } from './scope.js';
+export type { AccessTokenInit, AccessTokenRecord } from './token/access-token.js';
+export { AccessToken } from './token/access-token.js';
+export type { MemoryTokenStoreOptions } from './token/memory-token-store.js';
+export { MemoryTokenStore } from './token/memory-token-store.js';
+export type { MaybePromise, TokenStore } from './token/token-store.js';

@@ -12,6 +12,8 @@ export interface TokenRequestErrorDetails {
   errorUri?: string | undefined;
   /** The `WWW-Authenticate` header of the answer, if any. */
   wwwAuthenticate?: string | undefined;
+  /** How long the server asked to wait (`Retry-After`), in ms, if it did. */
+  retryAfter?: number | undefined;
   /** The raw response (its body already read). Not enumerable: it stays out of logs and JSON. */
   response?: Response | undefined;
   /** The underlying error, if any. */
@@ -39,6 +41,8 @@ export class TokenRequestError extends ConfidentialClientError {
   readonly errorUri: string | undefined;
   /** The `WWW-Authenticate` header of the answer, if any. */
   readonly wwwAuthenticate: string | undefined;
+  /** How long the server asked to wait before trying again (`Retry-After`), in ms. */
+  readonly retryAfter: number | undefined;
   /** The raw response (body consumed). Not enumerable. */
   declare readonly response: Response | undefined;
 
@@ -53,6 +57,7 @@ export class TokenRequestError extends ConfidentialClientError {
     this.errorDescription = details.errorDescription;
     this.errorUri = details.errorUri;
     this.wwwAuthenticate = details.wwwAuthenticate;
+    this.retryAfter = details.retryAfter;
     Object.defineProperty(this, 'response', { value: details.response, enumerable: false });
   }
 }

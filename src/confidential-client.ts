@@ -1,0 +1,186 @@
+import { type ClientStats, Observer } from './observer.js';
+import {
+  type ConfidentialClientOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  resolveScope,
+} from './options.js';
+import { formatScope, type ScopeInput } from './scope.js';
+import type { AccessToken } from './token/access-token.js';
+import { TokenEndpoint } from './token/token-endpoint.js';
+import { TokenManager } from './token/token-manager.js';
+
+/** Options of {@link ConfidentialClient.getToken}. */
+export interface GetTokenOptions {
+  /**
+   * Scope of the token: a space-separated string or a list of elements. Omitted: the client's
+   * default `scope`.
+   */
+  scope?: ScopeInput | undefined;
+  /** Skip the cache and get a new token from the server. @default false */
+  forceRefresh?: boolean | undefined;
+  /**
+   * Abort this call. It ends only this caller's wait: a token request that other callers share
+   * goes on for them.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+interface ScopeEntry {
+  scope: readonly string[];
+  key: string;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const MAX_MEMO = 1_000;
+
+/**
+ * An OAuth 2.0 confidential client (client-credentials grant) for IBM MobileFirst Foundation or
+ * any OAuth 2.0 authorization server. It gets tokens, caches them per scope, shares one request
+ * among concurrent callers, and renews them before they expire.
+ *
+ * @example
+ * ```ts
+ * const client = new ConfidentialClient({
+ *   serverUrl: 'https://mfp.example.com', clientId: 'backend', clientSecret: process.env.MFP_SECRET!,
+ * });
+ * const token = await client.getToken({ scope: 'accessRestricted' });
+ * await fetch(url, { headers: { authorization: token.authorization } });
+ * ```
+ * @see https://mobilefirstplatform.ibmcloud.com/tutorials/en/foundation/8.0/authentication-and-security/confidential-clients/
+ */
+export class ConfidentialClient implements AsyncDisposable {
+  readonly #options: ResolvedOptions;
+  readonly #observer: Observer;
+  readonly #manager: TokenManager;
+  readonly #scopes = new Map<string, ScopeEntry>();
+  readonly #defaultScope: ScopeEntry;
+
+  /**
+   * @param options - Server, credentials and behaviour; see {@link ConfidentialClientOptions}.
+   * @throws {ConfigurationError} When an option is missing or invalid (the message names it).
+   */
+  constructor(options: ConfidentialClientOptions) {
+    this.#options = resolveOptions(options);
+    this.#observer = new Observer(this.#options.logger, this.#options.hooks, [
+      this.#options.clientSecret,
+    ]);
+    const endpoint = new TokenEndpoint(this.#options, this.#observer);
+    this.#manager = new TokenManager(this.#options, endpoint, this.#observer);
+    this.#defaultScope = {
+      scope: this.#options.scope,
+      key: this.#manager.keyFor(this.#options.scope),
+    };
+  }
+
+  /** The token endpoint URL. */
+  get tokenUrl(): string {
+    return this.#options.tokenUrl;
+  }
+
+  /** The client ID. */
+  get clientId(): string {
+    return this.#options.clientId;
+  }
+
+  /** The default scope (sorted unique elements). */
+  get scope(): readonly string[] {
+    return this.#options.scope;
+  }
+
+  /**
+   * Gets an access token: from the cache while it is fresh; otherwise from the token endpoint.
+   *
+   * - Concurrent calls for one scope share one request.
+   * - A token in its refresh window is returned at once while one background refresh renews it.
+   * - A cached token whose granted scope covers the requested one serves the request.
+   * - Transient failures (network, 408, 429, 5xx) are retried with backoff; OAuth errors are not.
+   *
+   * @param options - `scope`, `forceRefresh`, `signal`.
+   * @returns The token.
+   * @throws {TokenRequestError} The server refused (e.g. `invalid_client`, `invalid_scope`).
+   * @throws {TokenResponseError} The server's answer held no usable token.
+   * @throws {NetworkError} The server could not be reached.
+   * @throws {TimeoutError} The last attempt timed out.
+   * @throws {ClientClosedError} After {@link close}.
+   * @throws {ConfigurationError} When `scope` is not a valid scope.
+   * @throws The signal's reason, when `signal` aborts first.
+   */
+  getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
+    let entry: ScopeEntry;
+    try {
+      entry = this.#scopeEntry(options.scope);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#manager.get(entry.scope, entry.key, options);
+  }
+
+  /**
+   * Drops `token` from the cache if it is still the cached one (compare-and-invalidate): call it
+   * when a resource rejected the token. A newer token that another caller already got stays.
+   *
+   * @param token - The rejected token.
+   * @returns Whether a cached entry was removed.
+   */
+  invalidate(token: AccessToken): Promise<boolean> {
+    return this.#manager.invalidate(token);
+  }
+
+  /**
+   * Counters since the client was created: token requests, retries, cache hits and misses,
+   * background refreshes, failures.
+   *
+   * @returns A snapshot (a copy).
+   */
+  stats(): ClientStats {
+    return { ...this.#observer.stats };
+  }
+
+  /**
+   * Stops refresh timers and aborts token requests under way; later calls reject with
+   * `ClientClosedError`. Idempotent. A process that never calls it still exits: every timer is
+   * `unref`'d.
+   */
+  async close(): Promise<void> {
+    this.#manager.close();
+  }
+
+  /** `await using client = new ConfidentialClient(…)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** A summary without the secret. */
+  toJSON(): Record<string, unknown> {
+    return {
+      tokenUrl: this.#options.tokenUrl,
+      clientId: this.#options.clientId,
+      scope: formatScope(this.#options.scope),
+      clientSecret: '[redacted]',
+    };
+  }
+
+  [INSPECT](): string {
+    return `ConfidentialClient ${JSON.stringify(this.toJSON())}`;
+  }
+
+  #scopeEntry(scope: ScopeInput | undefined): ScopeEntry {
+    if (scope === undefined) return this.#defaultScope;
+    // A string scope is memoized: client.fetch calls this for every request.
+    if (typeof scope === 'string') {
+      let entry = this.#scopes.get(scope);
+      if (entry === undefined) {
+        entry = this.#entryFor(resolveScope(scope, 'scope'));
+        if (this.#scopes.size >= MAX_MEMO) this.#scopes.clear();
+        this.#scopes.set(scope, entry);
+      }
+      return entry;
+    }
+    return this.#entryFor(resolveScope(scope, 'scope'));
+  }
+
+  #entryFor(scope: readonly string[]): ScopeEntry {
+    return { scope, key: this.#manager.keyFor(scope) };
+  }
+}

@@ -1,0 +1,85 @@
+import type { Hooks } from './hooks.js';
+import type { Logger } from './logger.js';
+
+/** Counters of what a client has done since it was created. */
+export interface ClientStats {
+  /** HTTP requests sent to the token endpoint, retries included. */
+  tokenRequests: number;
+  /** Token requests that were retries. */
+  retries: number;
+  /** `getToken` calls answered from the cache. */
+  cacheHits: number;
+  /** `getToken` calls that had to wait for the token endpoint (or joined a request under way). */
+  cacheMisses: number;
+  /** Background refreshes started (token still valid, renewed ahead of expiry). */
+  refreshes: number;
+  /** Token acquisitions that failed for good (background ones included). */
+  failures: number;
+}
+
+/** @internal Stats, logging and hooks in one place, each guarded so none can break a request. */
+export class Observer {
+  readonly stats: ClientStats = {
+    tokenRequests: 0,
+    retries: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    refreshes: 0,
+    failures: 0,
+  };
+  readonly #logger: Logger | undefined;
+  readonly #hooks: Hooks;
+  readonly #secrets: readonly string[];
+
+  /**
+   * @param logger - Where lines go, if anywhere.
+   * @param hooks - The user's callbacks.
+   * @param secrets - Strings that must never reach a log line (the client secret).
+   */
+  constructor(logger: Logger | undefined, hooks: Hooks, secrets: readonly string[]) {
+    this.#logger = logger;
+    this.#hooks = hooks;
+    this.#secrets = secrets.filter((s) => s.length > 0);
+  }
+
+  /** Whether a logger is set (to skip building details nobody reads). */
+  get logging(): boolean {
+    return this.#logger !== undefined;
+  }
+
+  log(level: keyof Logger, message: string, details?: Record<string, unknown>): void {
+    if (this.#logger === undefined) return;
+    try {
+      this.#logger[level](`confidential-client: ${redact(message, this.#secrets)}`, details);
+    } catch {
+      // A broken logger must not break token requests.
+    }
+  }
+
+  hook<K extends keyof Hooks>(name: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void {
+    const hook = this.#hooks[name] as ((event: unknown) => void) | undefined;
+    if (hook === undefined) return;
+    try {
+      hook(event);
+    } catch (error) {
+      this.log('warn', `the ${name} hook threw; ignored.`, {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+}
+
+/**
+ * Replaces every occurrence of each secret in `text` with `[redacted]`.
+ *
+ * @param text - Any text about to leave the library (message, log line).
+ * @param secrets - Strings that must not appear.
+ * @returns The text without them.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join('[redacted]');
+  }
+  return out;
+}

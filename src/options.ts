@@ -1,0 +1,594 @@
+import { ConfigurationError } from './errors/configuration-error.js';
+import type { Hooks } from './hooks.js';
+import type { Logger } from './logger.js';
+import { isScopeToken, normalizeScope, type ScopeInput } from './scope.js';
+import { MemoryTokenStore } from './token/memory-token-store.js';
+import type { TokenStore } from './token/token-store.js';
+
+/**
+ * How the client authenticates to the token endpoint.
+ * - `client_secret_basic`: HTTP Basic `Authorization` header (RFC 6749 §2.3.1). MobileFirst
+ *   requires this one.
+ * - `client_secret_post`: `client_id` and `client_secret` in the form body.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post';
+
+/**
+ * How the client ID and secret are encoded inside the Basic header before base64.
+ * - `form` (RFC 6749 §2.3.1): each is `application/x-www-form-urlencoded` first, so `:` `%` `+`
+ *   and space survive the trip (`a:b` → `a%3Ab`, space → `+`). What the OAuth spec requires, and
+ *   what servers that follow it decode.
+ * - `plain` (RFC 7617): the raw bytes, `id:secret`. For servers that do not form-decode. A client
+ *   ID that holds `:` cannot be sent this way and is refused by the constructor.
+ *
+ * Characters outside `A–Z a–z 0–9 - . _ ~ *` are the only ones the two differ on; MobileFirst's
+ * predefined clients (`test`, `admin`, `push`) encode the same either way.
+ */
+export type BasicAuthEncoding = 'form' | 'plain';
+
+/** Retry policy for token requests (network errors, 408, 429, 500, 502, 503, 504). */
+export interface RetryOptions {
+  /**
+   * How many times a failed token request is retried; 0 turns retries off.
+   * @default 3
+   */
+  retries?: number;
+  /**
+   * Delay before the first retry, in ms; doubled (see `factor`) for each further retry.
+   * @default 200
+   */
+  minTimeout?: number;
+  /**
+   * Longest delay between two attempts, in ms.
+   * @default 5000
+   */
+  maxTimeout?: number;
+  /**
+   * Exponential growth factor of the delay.
+   * @default 2
+   */
+  factor?: number;
+  /**
+   * Multiply each delay by a random factor between 1 and 2 (jitter), so that a fleet of workers
+   * does not retry in lockstep.
+   * @default true
+   */
+  randomize?: boolean;
+  /**
+   * Give up retrying once this much time (ms) has passed since the first attempt.
+   * @default 30000
+   */
+  maxRetryTime?: number;
+  /**
+   * The longest `Retry-After` (429/503) that is waited out, in ms. A server that asks for a longer
+   * wait gets no retry: the error is thrown at once.
+   * @default 30000
+   */
+  maxRetryAfter?: number;
+}
+
+/**
+ * When cached tokens are renewed. A token is *fresh* until `expiresAt − refreshBefore`, then
+ * *stale* (still served at once, and one background refresh starts) until `expiresAt −
+ * clockSkew`, then *expired* (callers wait for a new token).
+ */
+export interface RefreshOptions {
+  /**
+   * How long before expiry a token is renewed in the background, in ms, or a function of the
+   * token's lifetime in ms.
+   *
+   * The default is 20 % of the lifetime, at least min(10 s, half the lifetime), at most 5 minutes:
+   * a one-hour MobileFirst token is renewed 5 minutes before it expires, a 60 s token 12 s
+   * before, a 2 s test token 1 s before.
+   * @default (lifetime) => min(5 min, max(0.2 × lifetime, min(10 s, lifetime / 2)))
+   */
+  refreshBefore?: number | ((lifetimeMs: number) => number);
+  /**
+   * Safety margin for clock differences and network latency: a token is treated as expired this
+   * long before its `expiresAt`, in ms, or a function of its lifetime.
+   * @default (lifetime) => min(30 s, 5 % of lifetime)
+   */
+  clockSkew?: number | ((lifetimeMs: number) => number);
+  /**
+   * Keep cached tokens fresh with a background timer even while the app is idle, so the first
+   * request after a quiet spell never waits for a token. The timer is `unref`'d: it never keeps
+   * the process alive.
+   * @default false
+   */
+  autoRefresh?: boolean;
+  /**
+   * Lifetime assumed for a token whose response has no `expires_in` and that is not a JWT with an
+   * `exp` claim, in seconds. Short on purpose: a token whose lifetime is unknown is renewed often
+   * rather than used after it has expired.
+   * @default 300
+   */
+  defaultExpiresIn?: number;
+}
+
+/** Options of {@link ConfidentialClient}. */
+export interface ConfidentialClientOptions {
+  /**
+   * Base URL of the MobileFirst server, e.g. `https://mfp.example.com` or
+   * `http://localhost:9080`. The token URL is `{serverUrl}/{runtime}/api/az/v1/token`. Give
+   * either this or `tokenUrl`.
+   */
+  serverUrl?: string | URL;
+  /**
+   * MobileFirst runtime name, used with `serverUrl`.
+   * @default 'mfp'
+   */
+  runtime?: string;
+  /** Full URL of any OAuth 2.0 token endpoint. Give either this or `serverUrl`. */
+  tokenUrl?: string | URL;
+  /** Confidential client ID: non-empty printable ASCII (MobileFirst's rule). */
+  clientId: string;
+  /** Confidential client secret: non-empty printable ASCII. Never logged, never in an error. */
+  clientSecret: string;
+  /**
+   * Default scope of tokens: a space-separated string or a list of elements. Omitted: no `scope`
+   * parameter is sent and the server applies its default (MobileFirst: `RegisteredClient`).
+   */
+  scope?: ScopeInput;
+  /**
+   * How the client authenticates to the token endpoint.
+   * @default 'client_secret_basic'
+   */
+  clientAuthentication?: ClientAuthentication;
+  /**
+   * How ID and secret are encoded inside the Basic header.
+   * @default 'form'
+   */
+  basicAuthEncoding?: BasicAuthEncoding;
+  /**
+   * Extra form parameters sent with every token request (e.g. `{ audience: '…' }` or
+   * `{ resource: '…' }`, RFC 8707). They are part of the cache key. `grant_type`, `scope`,
+   * `client_id` and `client_secret` cannot be set here.
+   */
+  tokenParams?: Readonly<Record<string, string>>;
+  /**
+   * The `fetch` used for token requests (and, later, for resources).
+   * @default globalThis.fetch
+   */
+  fetch?: typeof fetch;
+  /**
+   * The clock, in epoch ms. Inject one in tests.
+   * @default Date.now
+   */
+  now?: () => number;
+  /**
+   * Time limit of one token request attempt, in ms. An attempt that takes longer is aborted and
+   * counts as a retryable failure; the last one rejects with `TimeoutError`.
+   * @default 10000
+   */
+  timeout?: number;
+  /**
+   * Retry policy for token requests, or `false` for none.
+   * @default { retries: 3, minTimeout: 200, maxTimeout: 5000, factor: 2, randomize: true, maxRetryTime: 30000, maxRetryAfter: 30000 }
+   */
+  retry?: RetryOptions | false;
+  /** When tokens are renewed; see {@link RefreshOptions}. */
+  refresh?: RefreshOptions;
+  /**
+   * Where tokens are cached. Use a shared store to share tokens between processes.
+   * @default new MemoryTokenStore({ maxEntries: 500 })
+   */
+  store?: TokenStore;
+  /**
+   * Receives debug/info/warn/error lines. None of them ever holds a secret or a whole token.
+   * @default no logging
+   */
+  logger?: Logger;
+  /** Callbacks on token requests, new tokens, retries and errors; see {@link Hooks}. */
+  hooks?: Hooks;
+  /**
+   * Allow `http:` token URLs on hosts other than loopback (`localhost`, `127.0.0.0/8`, `[::1]`).
+   * Off by default: the secret would cross the network in clear.
+   * @default false
+   */
+  allowInsecureHttp?: boolean;
+}
+
+/** @internal Options with every default filled in and every value checked. */
+export interface ResolvedOptions {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope: readonly string[];
+  clientAuthentication: ClientAuthentication;
+  basicAuthEncoding: BasicAuthEncoding;
+  tokenParams: ReadonlyArray<readonly [string, string]>;
+  fetch: typeof fetch;
+  now: () => number;
+  timeout: number;
+  retry: Required<RetryOptions>;
+  refreshBefore: (lifetimeMs: number) => number;
+  clockSkew: (lifetimeMs: number) => number;
+  autoRefresh: boolean;
+  defaultExpiresIn: number;
+  store: TokenStore;
+  logger: Logger | undefined;
+  hooks: Hooks;
+  allowInsecureHttp: boolean;
+}
+
+const MINUTE = 60_000;
+
+/** The defaults, in one place. */
+export const defaults = {
+  runtime: 'mfp',
+  clientAuthentication: 'client_secret_basic',
+  basicAuthEncoding: 'form',
+  timeout: 10_000,
+  retry: {
+    retries: 3,
+    minTimeout: 200,
+    maxTimeout: 5_000,
+    factor: 2,
+    randomize: true,
+    maxRetryTime: 30_000,
+    maxRetryAfter: 30_000,
+  },
+  refreshBefore: (lifetime: number) =>
+    Math.min(5 * MINUTE, Math.max(0.2 * lifetime, Math.min(10_000, lifetime / 2))),
+  clockSkew: (lifetime: number) => Math.min(30_000, 0.05 * lifetime),
+  autoRefresh: false,
+  defaultExpiresIn: 300,
+  maxEntries: 500,
+} as const satisfies Record<string, unknown>;
+
+const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
+const RESERVED_PARAMS = new Set(['grant_type', 'scope', 'client_id', 'client_secret']);
+
+/**
+ * Fills in defaults and validates every option, naming the one that is wrong. Never mutates
+ * `options`, never echoes the secret.
+ *
+ * @param options - What the caller passed to the constructor.
+ * @returns The fully resolved options.
+ * @throws {ConfigurationError} When an option is missing or invalid.
+ */
+export function resolveOptions(options: ConfidentialClientOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError(
+      'options',
+      'must be an object with clientId, clientSecret and serverUrl or tokenUrl.',
+    );
+  }
+  const allowInsecureHttp =
+    optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp') ?? false;
+  const tokenUrl = resolveTokenUrl(options, allowInsecureHttp);
+  const clientId = credential(options.clientId, 'clientId');
+  const clientSecret = credential(options.clientSecret, 'clientSecret');
+
+  const clientAuthentication = oneOf(
+    options.clientAuthentication,
+    'clientAuthentication',
+    ['client_secret_basic', 'client_secret_post'] as const,
+    defaults.clientAuthentication,
+  );
+  const basicAuthEncoding = oneOf(
+    options.basicAuthEncoding,
+    'basicAuthEncoding',
+    ['form', 'plain'] as const,
+    defaults.basicAuthEncoding,
+  );
+  if (
+    clientAuthentication === 'client_secret_basic' &&
+    basicAuthEncoding === 'plain' &&
+    clientId.includes(':')
+  ) {
+    throw new ConfigurationError(
+      'clientId',
+      "holds ':', which plain (RFC 7617) Basic encoding cannot carry; use basicAuthEncoding: 'form' or clientAuthentication: 'client_secret_post'.",
+    );
+  }
+
+  const refresh = options.refresh ?? {};
+  if (typeof refresh !== 'object' || refresh === null) {
+    throw new ConfigurationError('refresh', 'must be an object.');
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== 'function') {
+    throw new ConfigurationError(
+      'fetch',
+      'must be a function; this runtime has no global fetch, so pass one.',
+    );
+  }
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function')
+    throw new ConfigurationError('now', 'must be a function returning epoch ms.');
+  const store = options.store ?? new MemoryTokenStore({ maxEntries: defaults.maxEntries, now });
+  if (
+    typeof store?.get !== 'function' ||
+    typeof store.set !== 'function' ||
+    typeof store.delete !== 'function'
+  ) {
+    throw new ConfigurationError(
+      'store',
+      'must implement get(), set() and delete() (see TokenStore).',
+    );
+  }
+  return {
+    tokenUrl,
+    clientId,
+    clientSecret,
+    scope: resolveScope(options.scope, 'scope'),
+    clientAuthentication,
+    basicAuthEncoding,
+    tokenParams: resolveTokenParams(options.tokenParams),
+    fetch: fetchImpl,
+    now,
+    timeout: positiveNumber(options.timeout, 'timeout') ?? defaults.timeout,
+    retry: resolveRetry(options.retry),
+    refreshBefore: durationFn(
+      refresh.refreshBefore,
+      'refresh.refreshBefore',
+      defaults.refreshBefore,
+    ),
+    clockSkew: durationFn(refresh.clockSkew, 'refresh.clockSkew', defaults.clockSkew),
+    autoRefresh:
+      optionalBoolean(refresh.autoRefresh, 'refresh.autoRefresh') ?? defaults.autoRefresh,
+    defaultExpiresIn:
+      positiveNumber(refresh.defaultExpiresIn, 'refresh.defaultExpiresIn') ??
+      defaults.defaultExpiresIn,
+    store,
+    logger: resolveLogger(options.logger),
+    hooks: resolveHooks(options.hooks),
+    allowInsecureHttp,
+  };
+}
+
+/**
+ * Checks a scope given by a caller and normalizes it.
+ *
+ * @param scope - A scope input, or undefined.
+ * @param option - The option name to blame.
+ * @returns Sorted unique elements.
+ * @throws {ConfigurationError} When an element is not an RFC 6749 scope token.
+ */
+export function resolveScope(scope: ScopeInput | undefined, option: string): string[] {
+  if (scope === undefined) return [];
+  if (typeof scope !== 'string' && !Array.isArray(scope)) {
+    throw new ConfigurationError(
+      option,
+      'must be a space-separated string or an array of strings.',
+    );
+  }
+  if (Array.isArray(scope) && scope.some((s) => typeof s !== 'string')) {
+    throw new ConfigurationError(option, 'must be an array of strings.');
+  }
+  const elements = normalizeScope(scope);
+  const bad = elements.find((element) => !isScopeToken(element));
+  if (bad !== undefined) {
+    throw new ConfigurationError(
+      option,
+      `holds ${JSON.stringify(bad)}, which is not a valid scope element (printable ASCII without space, '"' or '\\').`,
+    );
+  }
+  return elements;
+}
+
+function resolveTokenUrl(options: ConfidentialClientOptions, allowInsecureHttp: boolean): string {
+  const { serverUrl, tokenUrl } = options;
+  if ((serverUrl === undefined) === (tokenUrl === undefined)) {
+    throw new ConfigurationError(
+      serverUrl === undefined ? 'serverUrl' : 'tokenUrl',
+      serverUrl === undefined
+        ? 'is required (or give tokenUrl): e.g. serverUrl: "https://mfp.example.com".'
+        : 'and serverUrl were both given; give one of them.',
+    );
+  }
+  let url: URL;
+  const option = tokenUrl !== undefined ? 'tokenUrl' : 'serverUrl';
+  const raw = (tokenUrl ?? serverUrl) as string | URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigurationError(option, `is not an absolute URL: ${JSON.stringify(String(raw))}.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError(option, `must be an http: or https: URL, not ${url.protocol}.`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigurationError(
+      option,
+      'must not hold credentials (user:password@); use clientId and clientSecret.',
+    );
+  }
+  if (url.hash !== '') {
+    throw new ConfigurationError(option, 'must not have a #fragment.');
+  }
+  if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
+    throw new ConfigurationError(
+      option,
+      `uses http: on ${url.hostname}, which would send the client secret in clear; use https:, or set allowInsecureHttp: true.`,
+    );
+  }
+  if (tokenUrl !== undefined) return url.href;
+
+  const runtime = options.runtime ?? defaults.runtime;
+  if (typeof runtime !== 'string' || !/^[A-Za-z0-9._~-]+$/.test(runtime)) {
+    throw new ConfigurationError(
+      'runtime',
+      'must be a runtime name such as "mfp" (letters, digits, . _ ~ -).',
+    );
+  }
+  if (url.search !== '') {
+    throw new ConfigurationError(
+      'serverUrl',
+      'must not have a ?query; use tokenUrl for a full token endpoint URL.',
+    );
+  }
+  const base = url.href.endsWith('/') ? url.href : `${url.href}/`;
+  return new URL(`${runtime}/api/az/v1/token`, base).href;
+}
+
+/**
+ * Whether `hostname` (as `URL#hostname` spells it) is a loopback host.
+ *
+ * @param hostname - A URL hostname.
+ * @returns `true` for `localhost`, `*.localhost`, `127.0.0.0/8` and `[::1]`.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    /^127(?:\.\d{1,3}){3}$/.test(host)
+  );
+}
+
+function credential(value: unknown, option: 'clientId' | 'clientSecret'): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new ConfigurationError(option, 'is required: a non-empty string.');
+  }
+  if (!PRINTABLE_ASCII.test(value)) {
+    // Never echo the value: it may be the secret.
+    throw new ConfigurationError(
+      option,
+      'must hold printable ASCII characters only (MobileFirst accepts no others); check for non-ASCII letters, control characters or a stray newline.',
+    );
+  }
+  return value;
+}
+
+function oneOf<T extends string>(
+  value: unknown,
+  option: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw new ConfigurationError(
+      option,
+      `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}.`,
+    );
+  }
+  return value as T;
+}
+
+function optionalBoolean(value: unknown, option: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new ConfigurationError(option, 'must be true or false.');
+  return value;
+}
+
+function positiveNumber(value: unknown, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigurationError(option, 'must be a finite number greater than 0.');
+  }
+  return value;
+}
+
+function nonNegativeNumber(
+  value: unknown,
+  option: string,
+  allowInfinity = false,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value !== 'number' ||
+    Number.isNaN(value) ||
+    value < 0 ||
+    (!allowInfinity && !Number.isFinite(value))
+  ) {
+    throw new ConfigurationError(
+      option,
+      `must be a ${allowInfinity ? '' : 'finite '}number of at least 0.`,
+    );
+  }
+  return value;
+}
+
+function durationFn(
+  value: unknown,
+  option: string,
+  fallback: (lifetime: number) => number,
+): (lifetime: number) => number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'function') return value as (lifetime: number) => number;
+  const ms = nonNegativeNumber(value, option);
+  return () => ms ?? 0;
+}
+
+function resolveRetry(retry: RetryOptions | false | undefined): Required<RetryOptions> {
+  if (retry === false) return { ...defaults.retry, retries: 0 };
+  if (retry === undefined) return { ...defaults.retry };
+  if (typeof retry !== 'object' || retry === null) {
+    throw new ConfigurationError('retry', 'must be an object or false.');
+  }
+  const retries = nonNegativeNumber(retry.retries, 'retry.retries');
+  if (retries !== undefined && !Number.isInteger(retries)) {
+    throw new ConfigurationError('retry.retries', 'must be a whole number.');
+  }
+  const factor = positiveNumber(retry.factor, 'retry.factor');
+  const resolved = {
+    retries: retries ?? defaults.retry.retries,
+    minTimeout:
+      nonNegativeNumber(retry.minTimeout, 'retry.minTimeout') ?? defaults.retry.minTimeout,
+    maxTimeout:
+      nonNegativeNumber(retry.maxTimeout, 'retry.maxTimeout', true) ?? defaults.retry.maxTimeout,
+    factor: factor ?? defaults.retry.factor,
+    randomize: optionalBoolean(retry.randomize, 'retry.randomize') ?? defaults.retry.randomize,
+    maxRetryTime:
+      nonNegativeNumber(retry.maxRetryTime, 'retry.maxRetryTime', true) ??
+      defaults.retry.maxRetryTime,
+    maxRetryAfter:
+      nonNegativeNumber(retry.maxRetryAfter, 'retry.maxRetryAfter', true) ??
+      defaults.retry.maxRetryAfter,
+  };
+  if (resolved.minTimeout > resolved.maxTimeout) {
+    throw new ConfigurationError('retry.minTimeout', 'must not exceed retry.maxTimeout.');
+  }
+  return resolved;
+}
+
+function resolveTokenParams(params: unknown): ReadonlyArray<readonly [string, string]> {
+  if (params === undefined) return [];
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    throw new ConfigurationError('tokenParams', 'must be an object of string values.');
+  }
+  const entries = Object.entries(params as Record<string, unknown>);
+  for (const [name, value] of entries) {
+    if (RESERVED_PARAMS.has(name)) {
+      throw new ConfigurationError(
+        `tokenParams.${name}`,
+        'is set by the client itself; use the scope / clientId / clientSecret options.',
+      );
+    }
+    if (typeof value !== 'string')
+      throw new ConfigurationError(`tokenParams.${name}`, 'must be a string.');
+  }
+  return (entries as Array<[string, string]>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function resolveLogger(logger: unknown): Logger | undefined {
+  if (logger === undefined) return undefined;
+  const l = logger as Partial<Logger>;
+  for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+    if (typeof l[level] !== 'function') {
+      throw new ConfigurationError(
+        `logger.${level}`,
+        'must be a function (console and pino loggers fit).',
+      );
+    }
+  }
+  return logger as Logger;
+}
+
+function resolveHooks(hooks: unknown): Hooks {
+  if (hooks === undefined) return {};
+  if (typeof hooks !== 'object' || hooks === null)
+    throw new ConfigurationError('hooks', 'must be an object.');
+  for (const [name, hook] of Object.entries(hooks)) {
+    if (hook !== undefined && typeof hook !== 'function') {
+      throw new ConfigurationError(`hooks.${name}`, 'must be a function.');
+    }
+  }
+  return { ...(hooks as Hooks) };
+}

@@ -1,0 +1,26 @@
+/**
+ * Waits for `promise`, but rejects with `signal.reason` as soon as `signal` aborts. The promise
+ * itself goes on (others may be waiting for it); only this wait ends.
+ *
+ * @param promise - What to wait for.
+ * @param signal - The caller's signal, if any.
+ * @returns The promise's value.
+ */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
