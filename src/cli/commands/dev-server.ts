@@ -1,0 +1,82 @@
+/**
+ * `confidential-client dev-server`: serves the MobileFirst emulator over HTTP until stopped.
+ *
+ * @module
+ */
+
+import { parseArgs } from 'node:util';
+import { startDevServer } from '../../testing/dev-server.js';
+import type { EmulatorMode } from '../../testing/options.js';
+import { type CliCommand, UsageError } from '../command.js';
+
+const help = `Usage: confidential-client dev-server [--port 9080] [--host 127.0.0.1] [--mode development|production]
+
+Serves an emulated MobileFirst server (token endpoint, introspection, the sample adapter
+resource, push messages, admin API) until SIGINT or SIGTERM.
+
+Options:
+  --port <n>     TCP port; 0 picks a free one (default 9080)
+  --host <addr>  interface to listen on (default 127.0.0.1, loopback only)
+  --mode <mode>  development (the test/test client exists) or production (default development)
+  -h, --help     show this help`;
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw new UsageError(`--port must be an integer from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+/** The `dev-server` command. */
+export const devServerCommand: CliCommand = {
+  name: 'dev-server',
+  summary: 'serve an emulated MobileFirst server over HTTP for development and tests',
+  help,
+  async run(args, io) {
+    let values: { port?: string; host?: string; mode?: string; help?: boolean };
+    try {
+      ({ values } = parseArgs({
+        args: [...args],
+        options: {
+          port: { type: 'string', default: '9080' },
+          host: { type: 'string', default: '127.0.0.1' },
+          mode: { type: 'string', default: 'development' },
+          help: { type: 'boolean', short: 'h' },
+        },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    if (values.help) {
+      io.out(help);
+      return 0;
+    }
+    const mode = values.mode as EmulatorMode;
+    if (mode !== 'development' && mode !== 'production') {
+      throw new UsageError(`--mode must be development or production, got "${values.mode}"`);
+    }
+    const server = await startDevServer({
+      port: parsePort(values.port ?? '9080'),
+      host: values.host ?? '127.0.0.1',
+      emulatorOptions: { mode },
+    });
+    const { emulator, url } = server;
+    io.out(`MobileFirst emulator (${mode} mode) listening on ${url}`);
+    io.out(`  token endpoint   POST ${url}${emulator.tokenPath}`);
+    io.out(`  introspection    POST ${url}${emulator.introspectionPath}`);
+    io.out(`  sample resource  GET  ${url}${emulator.sampleResourcePath} (scope accessRestricted)`);
+    io.out(`  push messages    POST ${url}/imfpush/v1/apps/{appId}/messages`);
+    io.out(`  admin API        GET|PUT ${url}${emulator.adminPath} (admin:admin)`);
+    if (mode === 'development') {
+      io.out(`Try: curl -u test:test -d grant_type=client_credentials ${url}${emulator.tokenPath}`);
+    }
+    io.out('Press Ctrl+C to stop.');
+    const signal = await io.untilShutdown();
+    await server.close();
+    io.err(`Stopped (${signal}).`);
+    return 0;
+  },
+};

@@ -1,0 +1,29 @@
+/**
+ * The in-memory state every endpoint of the emulator reads and writes.
+ *
+ * @module
+ * @internal
+ */
+
+import type { ClientRegistry } from './client-registry.js';
+import type { CounterSet } from './counters.js';
+import type { FaultState } from './faults.js';
+import type { IssuedTokens } from './issued-tokens.js';
+import type { JwtSigner } from './jwt.js';
+import type { ResolvedEmulatorOptions } from './options.js';
+import type { RecordedPushMessage } from './push.js';
+import type { ProtectedResources } from './resources.js';
+
+/** State shared by the endpoints of one emulator. @internal */
+export interface EmulatorContext {
+  readonly options: ResolvedEmulatorOptions;
+  /** The emulator's clock (epoch ms), `options.now()` plus any {@link MobileFirstEmulator.advanceClock}. */
+  now(): number;
+  readonly clients: ClientRegistry;
+  readonly tokens: IssuedTokens;
+  readonly signer: JwtSigner;
+  readonly counters: CounterSet;
+  readonly faults: FaultState;
+  readonly resources: ProtectedResources;
+  readonly pushMessages: RecordedPushMessage[];
+}

@@ -1,0 +1,349 @@
+/**
+ * The transport-free MobileFirst emulator: a function from a Fetch API `Request` to a `Response`
+ * over in-memory state, plus the controls a test needs (clients, protected paths, faults, clock,
+ * counters, recorded push messages).
+ *
+ * @module
+ */
+
+import { formatScope, normalizeScope, type ScopeInput } from '../scope.js';
+import { handleAdminRequest, matchAdminPath } from './admin.js';
+import { ClientRegistry, initialClients } from './client-registry.js';
+import type { EmulatorContext } from './context.js';
+import { CounterSet, type EmulatorCounters } from './counters.js';
+import { type EmulatorRoute, FaultState, type TokenFault } from './faults.js';
+import { jsonResponse } from './http-util.js';
+import { handleIntrospection } from './introspection.js';
+import { type IssuedToken, IssuedTokens } from './issued-tokens.js';
+import { JwtSigner } from './jwt.js';
+import {
+  assertUniqueIds,
+  type ConfidentialClientRegistration,
+  type MobileFirstEmulatorOptions,
+  type ResolvedEmulatorOptions,
+  resolveEmulatorOptions,
+  validateClient,
+} from './options.js';
+import { handlePushRequest, matchPushPath, type RecordedPushMessage } from './push.js';
+import { handleResourceRequest, ProtectedResources, type ProtectOptions } from './resources.js';
+import { DEFAULT_SCOPE, handleTokenRequest } from './token-endpoint.js';
+
+/** The scope that protects the sample adapter resource. */
+export const SAMPLE_RESOURCE_SCOPE = 'accessRestricted';
+
+type Route = (request: Request) => Promise<Response>;
+
+/**
+ * An in-memory emulator of a MobileFirst Foundation 8.0 server, as far as confidential clients
+ * see it: the token endpoint, introspection, protected adapter resources, push messages and the
+ * admin API for confidential clients. Serve it through {@link createMswHandlers} or
+ * {@link startDevServer}, or call {@link MobileFirstEmulator.handle} directly.
+ *
+ * Paths (with `runtime` `mfp`): `POST /mfp/api/az/v1/token`, `POST /mfp/api/az/v1/introspection`,
+ * `/mfp/api/adapters/sample/resource` (scope `accessRestricted`),
+ * `POST /imfpush/v1/apps/{appId}/messages[/bulk]`,
+ * `GET|PUT /mfpadmin/management-apis/2.0/runtimes/mfp/confidentialclients`.
+ *
+ * @example
+ * ```ts
+ * const emulator = new MobileFirstEmulator({ clients: [{ id: 'backend', secret: 's3cret', allowedScope: 'send*' }] });
+ * const res = await emulator.handle(new Request('http://localhost:9080/mfp/api/az/v1/token', {
+ *   method: 'POST',
+ *   headers: { authorization: `Basic ${btoa('backend:s3cret')}`, 'content-type': 'application/x-www-form-urlencoded' },
+ *   body: 'grant_type=client_credentials&scope=sendMessage',
+ * }));
+ * ```
+ * @see https://mobilefirstplatform.ibmcloud.com/tutorials/en/foundation/8.0/authentication-and-security/confidential-clients/
+ */
+export class MobileFirstEmulator {
+  readonly #ctx: EmulatorContext;
+  #clockOffset = 0;
+
+  /**
+   * @param options - Mode, runtime, token lifetime, clients, credentials, clock…
+   * @throws TypeError or RangeError naming the option that is wrong.
+   */
+  constructor(options: MobileFirstEmulatorOptions = {}) {
+    const resolved = resolveEmulatorOptions(options);
+    this.#ctx = {
+      options: resolved,
+      now: () => resolved.now() + this.#clockOffset,
+      clients: new ClientRegistry(initialClients(resolved)),
+      tokens: new IssuedTokens(),
+      signer: new JwtSigner(),
+      counters: new CounterSet(),
+      faults: new FaultState(),
+      resources: new ProtectedResources(),
+      pushMessages: [],
+    };
+    if (resolved.sampleResource) {
+      this.protect(this.sampleResourcePath, { scope: SAMPLE_RESOURCE_SCOPE });
+    }
+  }
+
+  /** The resolved options (defaults filled in). */
+  get options(): ResolvedEmulatorOptions {
+    return this.#ctx.options;
+  }
+
+  /** Path of the token endpoint, e.g. `/mfp/api/az/v1/token`. */
+  get tokenPath(): string {
+    return `/${this.#ctx.options.runtime}/api/az/v1/token`;
+  }
+
+  /** Path of the introspection endpoint, e.g. `/mfp/api/az/v1/introspection`. */
+  get introspectionPath(): string {
+    return `/${this.#ctx.options.runtime}/api/az/v1/introspection`;
+  }
+
+  /** Path of the sample adapter resource, e.g. `/mfp/api/adapters/sample/resource`. */
+  get sampleResourcePath(): string {
+    return `/${this.#ctx.options.runtime}/api/adapters/sample/resource`;
+  }
+
+  /** Path of the admin confidential-clients API, e.g. `/mfpadmin/management-apis/2.0/runtimes/mfp/confidentialclients`. */
+  get adminPath(): string {
+    return `/mfpadmin/management-apis/2.0/runtimes/${this.#ctx.options.runtime}/confidentialclients`;
+  }
+
+  /**
+   * Answers one request. Paths the emulator does not serve answer 404; an exception thrown by a
+   * resource handler answers 500. A `drop` fault answers `Response.error()`.
+   *
+   * @param request - A Fetch API request; only its path, method, headers and body matter.
+   * @returns The response.
+   * @throws TypeError if `request` is not a `Request`.
+   */
+  async handle(request: Request): Promise<Response> {
+    if (!(request instanceof Request)) {
+      throw new TypeError(
+        'MobileFirstEmulator.handle(request): request must be a Fetch API Request',
+      );
+    }
+    const pathname = new URL(request.url).pathname;
+    const route = this.#route(pathname);
+    if (!route) {
+      return jsonResponse(404, {
+        message: `the MobileFirst emulator does not serve ${request.method} ${pathname}`,
+      });
+    }
+    const latency = this.#ctx.faults.latency(route.name);
+    if (latency > 0) await this.#ctx.options.sleep(latency);
+    try {
+      return await route.run(request);
+    } catch (error) {
+      return jsonResponse(500, {
+        message: `the MobileFirst emulator failed: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+
+  /**
+   * Whether the emulator serves a URL's path (anything else answers 404). The MSW handlers let
+   * other requests through to the next handler.
+   *
+   * @param url - An absolute URL.
+   * @returns `true` if {@link handle} has a route for it.
+   */
+  serves(url: string | URL): boolean {
+    return this.#route(new URL(url).pathname) !== undefined;
+  }
+
+  /** The emulator's clock in epoch ms: `options.now()` plus every {@link advanceClock}. */
+  now(): number {
+    return this.#ctx.now();
+  }
+
+  /**
+   * Moves the emulator's clock forward (tokens expire on this clock).
+   *
+   * @param ms - Milliseconds to add, ≥ 0.
+   * @throws RangeError if `ms` is negative or not finite.
+   */
+  advanceClock(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new RangeError('advanceClock(ms): ms must be a finite number ≥ 0');
+    }
+    this.#clockOffset += ms;
+  }
+
+  /** A copy of the registered confidential clients, secrets included. */
+  clients(): ConfidentialClientRegistration[] {
+    return this.#ctx.clients.list();
+  }
+
+  /**
+   * Registers a client, or replaces the one with the same ID. It can get tokens at once.
+   *
+   * @param client - `{ id, secret, allowedScope, displayName? }`.
+   * @throws TypeError if a field is missing or not ASCII.
+   */
+  registerClient(client: ConfidentialClientRegistration): void {
+    this.#ctx.clients.upsert(validateClient(client, 'registerClient(client)'));
+  }
+
+  /**
+   * Replaces the whole client list, as `PUT …/confidentialclients` does (the predefined clients go
+   * unless the list repeats them). Tokens already issued stay valid.
+   *
+   * @param clients - The new list.
+   * @throws TypeError if a client is invalid or an ID repeats.
+   */
+  setClients(clients: readonly ConfidentialClientRegistration[]): void {
+    if (!Array.isArray(clients))
+      throw new TypeError('setClients(clients): clients must be an array');
+    const valid = clients.map((client, i) => validateClient(client, `setClients(clients)[${i}]`));
+    assertUniqueIds(valid, 'setClients(clients)');
+    this.#ctx.clients.replace(valid);
+  }
+
+  /**
+   * Protects a path, and every path under it, with a scope. Requests then answer
+   * `401 WWW-Authenticate: Bearer` without a token, `401 Bearer error="invalid_token"` with an
+   * unknown, expired or revoked token, `403 Bearer error="insufficient_scope",
+   * scope="RegisteredClient <scope>"` when the token lacks the scope, and the handler's answer
+   * otherwise. The longest protected prefix wins.
+   *
+   * @param path - A path such as `/mfp/api/adapters/orders`.
+   * @param options - `{ scope, handler? }`.
+   * @throws TypeError if the path does not start with `/` or the handler is not a function.
+   * @example
+   * ```ts
+   * emulator.protect('/mfp/api/adapters/orders', {
+   *   scope: 'orders.read',
+   *   handler: ({ clientId }) => Response.json({ orders: [], clientId }),
+   * });
+   * ```
+   */
+  protect(path: string, options: ProtectOptions): void {
+    this.#ctx.resources.protect(path, options);
+  }
+
+  /**
+   * Removes a protection added by {@link protect} (or the sample resource).
+   *
+   * @param path - The path given to {@link protect}.
+   * @returns Whether the path was protected.
+   */
+  unprotect(path: string): boolean {
+    return this.#ctx.resources.unprotect(path);
+  }
+
+  /** Push messages accepted so far (a copy), oldest first. */
+  pushMessages(): RecordedPushMessage[] {
+    return [...this.#ctx.pushMessages];
+  }
+
+  /** Forgets the recorded push messages. */
+  clearPushMessages(): void {
+    this.#ctx.pushMessages.length = 0;
+  }
+
+  /** Every access token issued so far (a copy), oldest first. */
+  issuedTokens(): IssuedToken[] {
+    return this.#ctx.tokens.list();
+  }
+
+  /**
+   * Revokes every token issued so far: resources answer `401 invalid_token` and introspection
+   * `active: false` for them. Tokens issued afterwards are valid.
+   *
+   * @returns How many tokens were revoked.
+   */
+  revokeAllTokens(): number {
+    return this.#ctx.tokens.revokeAll();
+  }
+
+  /**
+   * The public key that signs the tokens, as a JWK, to verify a token's RS256 signature.
+   *
+   * @returns The JWK (`kty`, `n`, `e`, `kid`, `alg`, `use`).
+   */
+  publicJwk(): Promise<JsonWebKey & { kid: string }> {
+    return this.#ctx.signer.publicJwk();
+  }
+
+  /**
+   * Makes the next `count` token requests fail (they still count in {@link counters}).
+   * Faults queue up: calling twice queues both.
+   *
+   * @param count - How many requests fail, an integer ≥ 1.
+   * @param fault - How they fail (see {@link TokenFault}).
+   * @throws RangeError for a bad count, status or Retry-After; TypeError for an unknown kind.
+   * @example
+   * ```ts
+   * emulator.failNextTokenRequests(2, { kind: 'rate-limit', retryAfter: 3 });
+   * ```
+   */
+  failNextTokenRequests(count: number, fault: TokenFault): void {
+    this.#ctx.faults.failNext(count, fault);
+  }
+
+  /** Token-request failures still queued. */
+  get pendingTokenFaults(): number {
+    return this.#ctx.faults.pending;
+  }
+
+  /**
+   * Delays every answer of a route (or of all routes) by `ms`, through `options.sleep`.
+   *
+   * @param ms - Milliseconds ≥ 0; 0 removes the delay.
+   * @param route - The route to slow down. @default 'all'
+   * @throws RangeError if `ms` is negative or not finite.
+   */
+  setLatency(ms: number, route: EmulatorRoute | 'all' = 'all'): void {
+    this.#ctx.faults.setLatency(ms, route);
+  }
+
+  /** Removes latency and queued token-request failures. */
+  clearFaults(): void {
+    this.#ctx.faults.clear();
+  }
+
+  /** A snapshot of the request counters. */
+  counters(): EmulatorCounters {
+    return this.#ctx.counters.snapshot();
+  }
+
+  /**
+   * Counts token requests, optionally for one client and/or one scope.
+   *
+   * @param filter - `clientId` as sent; `scope` compared after normalization (order and repeats do
+   *   not matter; an empty scope means `RegisteredClient`).
+   * @returns The number of matching token requests.
+   */
+  tokenRequestCount(filter: { clientId?: string; scope?: ScopeInput } = {}): number {
+    const scope =
+      filter.scope === undefined ? undefined : formatScope(normalizeScope(filter.scope));
+    return this.#ctx.counters.tokenRequestCount(
+      filter.clientId,
+      scope === '' ? DEFAULT_SCOPE : scope,
+    );
+  }
+
+  /** Sets every counter back to zero. */
+  resetCounters(): void {
+    this.#ctx.counters.reset();
+  }
+
+  #route(pathname: string): { name: EmulatorRoute; run: Route } | undefined {
+    const ctx = this.#ctx;
+    if (pathname === this.tokenPath) {
+      return { name: 'token', run: (request) => handleTokenRequest(ctx, request) };
+    }
+    if (pathname === this.introspectionPath) {
+      return { name: 'introspection', run: (request) => handleIntrospection(ctx, request) };
+    }
+    const push = matchPushPath(pathname);
+    if (push) return { name: 'push', run: (request) => handlePushRequest(ctx, request, push) };
+    const runtime = matchAdminPath(pathname);
+    if (runtime !== undefined) {
+      return { name: 'admin', run: (request) => handleAdminRequest(ctx, request, runtime) };
+    }
+    const resource = ctx.resources.find(pathname);
+    if (resource) {
+      return { name: 'resource', run: (request) => handleResourceRequest(ctx, request, resource) };
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Faults a test can inject: latency, and failures of the next token requests.
+ *
+ * @module
+ */
+
+/**
+ * How a token request fails:
+ * - `server-error`: a 5xx status (`status`, default 503) with a plain-text body;
+ * - `rate-limit`: `429 Too Many Requests` with `Retry-After: <retryAfter>` (seconds, default 1);
+ * - `malformed`: `200` with `Content-Type: application/json` and a truncated JSON body;
+ * - `drop`: the connection is dropped with no answer. Over HTTP the dev server destroys the
+ *   socket; under MSW the request fails as a network error (`Response.error()`), and
+ *   {@link MobileFirstEmulator.handle} returns `Response.error()`.
+ */
+export type TokenFault =
+  | { readonly kind: 'server-error'; readonly status?: number }
+  | { readonly kind: 'rate-limit'; readonly retryAfter?: number }
+  | { readonly kind: 'malformed' }
+  | { readonly kind: 'drop' };
+
+/** The routes the emulator serves, to aim latency at one of them. */
+export type EmulatorRoute = 'token' | 'introspection' | 'resource' | 'push' | 'admin';
+
+/**
+ * Validates a fault.
+ *
+ * @param fault - The fault to check.
+ * @returns The fault with its defaults.
+ * @throws TypeError for an unknown kind; RangeError for a bad status or Retry-After.
+ * @internal
+ */
+export function resolveFault(fault: TokenFault): TokenFault {
+  switch (fault?.kind) {
+    case 'server-error': {
+      const status = fault.status ?? 503;
+      if (!Number.isInteger(status) || status < 500 || status > 599) {
+        throw new RangeError('a server-error fault needs a status between 500 and 599');
+      }
+      return { kind: 'server-error', status };
+    }
+    case 'rate-limit': {
+      const retryAfter = fault.retryAfter ?? 1;
+      if (!Number.isInteger(retryAfter) || retryAfter < 0) {
+        throw new RangeError(
+          'a rate-limit fault needs retryAfter as an integer number of seconds ≥ 0',
+        );
+      }
+      return { kind: 'rate-limit', retryAfter };
+    }
+    case 'malformed':
+    case 'drop':
+      return { kind: fault.kind };
+    default:
+      throw new TypeError(
+        "a token fault needs kind 'server-error', 'rate-limit', 'malformed' or 'drop'",
+      );
+  }
+}
+
+/**
+ * The answer for a fault.
+ *
+ * @param fault - A resolved fault.
+ * @returns The response (`Response.error()` for `drop`).
+ * @internal
+ */
+export function faultResponse(fault: TokenFault): Response {
+  switch (fault.kind) {
+    case 'server-error':
+      return new Response('Service Unavailable (fault injected by the MobileFirst emulator)', {
+        status: fault.status ?? 503,
+        headers: { 'content-type': 'text/plain' },
+      });
+    case 'rate-limit':
+      return new Response(JSON.stringify({ error: 'too_many_requests' }), {
+        status: 429,
+        headers: {
+          'content-type': 'application/json',
+          'retry-after': String(fault.retryAfter ?? 1),
+        },
+      });
+    case 'malformed':
+      return new Response('{"access_token":"eyJhbGciOiJSUzI1NiIsImp', {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    case 'drop':
+      return Response.error();
+  }
+}
+
+/** Fault state: a queue of token-request failures and per-route latency. @internal */
+export class FaultState {
+  readonly #queue: TokenFault[] = [];
+  readonly #latency = new Map<EmulatorRoute | 'all', number>();
+
+  /** Queues `count` failures. */
+  failNext(count: number, fault: TokenFault): void {
+    if (!Number.isInteger(count) || count < 1) {
+      throw new RangeError('failNextTokenRequests(count, fault): count must be an integer ≥ 1');
+    }
+    const resolved = resolveFault(fault);
+    for (let i = 0; i < count; i++) this.#queue.push(resolved);
+  }
+
+  /** Takes the next queued failure, if any. */
+  take(): TokenFault | undefined {
+    return this.#queue.shift();
+  }
+
+  /** How many failures are still queued. */
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  /** Sets latency for one route or all. */
+  setLatency(ms: number, route: EmulatorRoute | 'all'): void {
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new RangeError('setLatency(ms): ms must be a finite number ≥ 0');
+    }
+    this.#latency.set(route, ms);
+  }
+
+  /** The latency of a route: its own setting, else the `all` setting, else 0. */
+  latency(route: EmulatorRoute): number {
+    return this.#latency.get(route) ?? this.#latency.get('all') ?? 0;
+  }
+
+  /** Clears queued failures and latency. */
+  clear(): void {
+    this.#queue.length = 0;
+    this.#latency.clear();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * MSW request handlers that serve a {@link MobileFirstEmulator}, for tests that mock the network
+ * at the `fetch` boundary (vitest, jest, browsers, any runtime MSW supports).
+ *
+ * @module
+ * @see https://mswjs.io/docs/
+ */
+
+import { type HttpHandler, http } from 'msw';
+import type { MobileFirstEmulator } from './emulator.js';
+
+/** Options of {@link createMswHandlers}. */
+export interface MswHandlersOptions {
+  /**
+   * Origin the emulated server answers on (scheme, host and port; no path).
+   * @default 'http://localhost:9080'
+   */
+  readonly baseUrl?: string;
+}
+
+/**
+ * MSW handlers routing requests for `baseUrl` to the emulator. Requests to paths the emulator
+ * does not serve fall through to the next handler (or to MSW's `onUnhandledRequest`), so your own
+ * handlers for the same origin keep working. A `drop` fault makes `fetch` reject with a network
+ * error.
+ *
+ * @param emulator - The emulator to serve.
+ * @param options - `{ baseUrl }`.
+ * @returns Handlers for `setupServer(...)` or `setupWorker(...)`.
+ * @throws TypeError if `baseUrl` is not an absolute http(s) URL without a path.
+ * @example
+ * ```ts
+ * import { setupServer } from 'msw/node';
+ * import { MobileFirstEmulator, createMswHandlers } from 'confidential-client/testing';
+ *
+ * const emulator = new MobileFirstEmulator();
+ * const server = setupServer(...createMswHandlers(emulator));
+ * beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+ * afterAll(() => server.close());
+ * ```
+ */
+export function createMswHandlers(
+  emulator: MobileFirstEmulator,
+  options: MswHandlersOptions = {},
+): HttpHandler[] {
+  if (typeof emulator?.handle !== 'function') {
+    throw new TypeError('createMswHandlers(emulator): emulator must be a MobileFirstEmulator');
+  }
+  const baseUrl = options.baseUrl ?? 'http://localhost:9080';
+  let origin: string;
+  try {
+    const url = new URL(baseUrl);
+    if (!/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.hash) {
+      throw new TypeError();
+    }
+    origin = url.origin;
+  } catch {
+    throw new TypeError(
+      `createMswHandlers: baseUrl must be an http(s) origin such as "http://localhost:9080", got "${baseUrl}"`,
+    );
+  }
+  return [
+    http.all(`${origin}/*`, ({ request }) => {
+      if (!emulator.serves(request.url)) return undefined;
+      return emulator.handle(request);
+    }),
+  ];
+}
