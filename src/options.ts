@@ -289,8 +289,11 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
   if (typeof refresh !== 'object' || refresh === null) {
     throw new ConfigurationError('refresh', 'must be an object.');
   }
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== 'function') {
+  // Without an injected fetch, look the global one up at call time, so that mocks installed
+  // after the client was created (MSW, nock) still see its requests.
+  const fetchImpl: typeof fetch =
+    options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  if (typeof fetchImpl !== 'function' || typeof globalThis.fetch !== 'function') {
     throw new ConfigurationError(
       'fetch',
       'must be a function; this runtime has no global fetch, so pass one.',

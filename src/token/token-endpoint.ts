@@ -258,7 +258,7 @@ export class TokenEndpoint {
     } catch {
       // An unreadable body leaves the status to speak.
     }
-    const oauth = parseOAuthError(text);
+    const oauth = parseOAuthError(redact(text, this.#secrets));
 
     if (RETRYABLE_STATUSES.has(status)) {
       return make(
