@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AccessToken,
+  ConfidentialClient,
+  type ConfidentialClientOptions,
+  MemoryTokenStore,
+  type TokenStore,
+} from '../src/index.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  fakeClock,
+  SERVER,
+  tokenResponse,
+  useTokenServer,
+} from './helpers/token-server.js';
+
+const srv = useTokenServer();
+
+const setup = (extra: Partial<ConfidentialClientOptions> = {}) => {
+  const clock = fakeClock();
+  const client = new ConfidentialClient({
+    serverUrl: SERVER,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    now: clock.now,
+    ...extra,
+  });
+  return { clock, client };
+};
+
+describe('token cache', () => {
+  it('serves a fresh token from the cache', async () => {
+    const { client } = setup();
+    const a = await client.getToken();
+    const b = await client.getToken();
+    expect(b).toBe(a);
+    expect(srv.count).toBe(1);
+    expect(client.stats()).toMatchObject({ tokenRequests: 1, cacheHits: 1, cacheMisses: 1 });
+  });
+
+  it('keys on the scope: one token per distinct scope, however it is spelled', async () => {
+    const { client } = setup();
+    const ab = await client.getToken({ scope: 'a b' });
+    expect(await client.getToken({ scope: ['b', 'a', 'a'] })).toBe(ab);
+    expect(await client.getToken({ scope: 'b  a' })).toBe(ab);
+    const c = await client.getToken({ scope: 'c' });
+    expect(c).not.toBe(ab);
+    expect(srv.state.requests.map((r) => r.scope)).toEqual(['a b', 'c']);
+  });
+
+  it('serves a narrower scope from a cached token whose granted scope covers it', async () => {
+    const { client } = setup();
+    srv.respond(() => tokenResponse({ scope: 'messages.write push.application.app' }));
+    const wide = await client.getToken({ scope: 'messages.write push.application.app' });
+    expect(await client.getToken({ scope: 'messages.write' })).toBe(wide);
+    expect(srv.count).toBe(1);
+  });
+
+  it('does not serve a scope the cached token lacks', async () => {
+    const { client } = setup();
+    srv.respond((seen) => tokenResponse({ scope: seen.scope ?? 'RegisteredClient' }));
+    await client.getToken({ scope: 'a' });
+    await client.getToken({ scope: 'a b' });
+    expect(srv.count).toBe(2);
+  });
+
+  it('keys on the client, the token URL and tokenParams too', async () => {
+    const store = new MemoryTokenStore();
+    const clients = [
+      setup({ store }),
+      setup({ store, clientId: 'other' }),
+      // MSW ignores the query when matching: same handler, different token URL.
+      setup({ store, serverUrl: undefined, tokenUrl: `${SERVER}/mfp/api/az/v1/token?tenant=2` }),
+      setup({ store, tokenParams: { resource: 'x' } }),
+    ];
+    for (const { client } of clients) await client.getToken();
+    for (const { client } of clients) await client.getToken();
+    expect(srv.count).toBe(4);
+  });
+
+  it('forceRefresh gets a new token', async () => {
+    const { client } = setup();
+    const a = await client.getToken();
+    const b = await client.getToken({ forceRefresh: true });
+    expect(b).not.toBe(a);
+    expect(await client.getToken()).toBe(b);
+  });
+
+  it('invalidate drops the token only while it is still the cached one', async () => {
+    const { client } = setup();
+    const first = await client.getToken();
+    expect(await client.invalidate(first)).toBe(true);
+    const second = await client.getToken();
+    expect(second.accessToken).not.toBe(first.accessToken);
+    // A late invalidation of the old token must not evict the new one.
+    expect(await client.invalidate(first)).toBe(false);
+    expect(await client.getToken()).toBe(second);
+    expect(srv.count).toBe(2);
+  });
+
+  it('the memory store is bounded (LRU): endless distinct scopes do not grow memory', async () => {
+    const store = new MemoryTokenStore({ maxEntries: 10 });
+    const { client } = setup({ store });
+    for (let i = 0; i < 50; i++) await client.getToken({ scope: `scope${i}` });
+    expect(store.size).toBe(10);
+    // The most recent ones are kept, the oldest dropped.
+    await client.getToken({ scope: 'scope49' });
+    expect(srv.count).toBe(50);
+    await client.getToken({ scope: 'scope0' });
+    expect(srv.count).toBe(51);
+  });
+
+  it('LRU keeps recently read entries', () => {
+    const store = new MemoryTokenStore({ maxEntries: 2 });
+    const t = (n: string) =>
+      new AccessToken({
+        accessToken: n,
+        tokenType: 'Bearer',
+        scope: [],
+        expiresAt: Date.now() + 60_000,
+        issuedAt: Date.now(),
+      });
+    store.set('a', t('a'), 60_000);
+    store.set('b', t('b'), 60_000);
+    store.get('a');
+    store.set('c', t('c'), 60_000);
+    expect(store.get('a')?.accessToken).toBe('a');
+    expect(store.get('b')).toBeUndefined();
+    expect(() => new MemoryTokenStore({ maxEntries: 0 })).toThrow(RangeError);
+  });
+
+  it('works with an asynchronous custom store', async () => {
+    const map = new Map<string, unknown>();
+    const calls: string[] = [];
+    const store: TokenStore = {
+      async get(key) {
+        calls.push('get');
+        return AccessToken.fromRecord(map.get(key));
+      },
+      async set(key, token) {
+        calls.push('set');
+        map.set(key, JSON.parse(JSON.stringify(token.toRecord())));
+      },
+      async delete(key, ifAccessToken) {
+        const record = AccessToken.fromRecord(map.get(key));
+        if (!record || (ifAccessToken !== undefined && record.accessToken !== ifAccessToken))
+          return false;
+        return map.delete(key);
+      },
+    };
+    const { client } = setup({ store });
+    const a = await client.getToken();
+    const b = await client.getToken();
+    expect(b.accessToken).toBe(a.accessToken);
+    expect(srv.count).toBe(1);
+    expect(calls).toContain('set');
+    expect(await client.invalidate(b)).toBe(true);
+  });
+});
