@@ -114,14 +114,14 @@ export interface ConfidentialClientOptions {
    * `http://localhost:9080`. The token URL is `{serverUrl}/{runtime}/api/az/v1/token`. Give
    * either this or `tokenUrl`.
    */
-  serverUrl?: string | URL;
+  serverUrl?: string | URL | undefined;
   /**
    * MobileFirst runtime name, used with `serverUrl`.
    * @default 'mfp'
    */
-  runtime?: string;
+  runtime?: string | undefined;
   /** Full URL of any OAuth 2.0 token endpoint. Give either this or `serverUrl`. */
-  tokenUrl?: string | URL;
+  tokenUrl?: string | URL | undefined;
   /** Confidential client ID: non-empty printable ASCII (MobileFirst's rule). */
   clientId: string;
   /** Confidential client secret: non-empty printable ASCII. Never logged, never in an error. */
@@ -130,7 +130,7 @@ export interface ConfidentialClientOptions {
    * Default scope of tokens: a space-separated string or a list of elements. Omitted: no `scope`
    * parameter is sent and the server applies its default (MobileFirst: `RegisteredClient`).
    */
-  scope?: ScopeInput;
+  scope?: ScopeInput | undefined;
   /**
    * How the client authenticates to the token endpoint.
    * @default 'client_secret_basic'
