@@ -70,7 +70,7 @@ export class MobileFirstEmulator {
       now: () => resolved.now() + this.#clockOffset,
       clients: new ClientRegistry(initialClients(resolved)),
       tokens: new IssuedTokens(),
-      signer: new JwtSigner(),
+      signer: new JwtSigner(resolved.ownSigningKey),
       counters: new CounterSet(),
       faults: new FaultState(),
       resources: new ProtectedResources(),
@@ -139,8 +139,7 @@ export class MobileFirstEmulator {
   }
 
   /**
-   * Whether the emulator serves a URL's path (anything else answers 404). The MSW handlers let
-   * other requests through to the next handler.
+   * Whether the emulator serves a URL's path (anything else answers 404).
    *
    * @param url - An absolute URL.
    * @returns `true` if {@link handle} has a route for it.

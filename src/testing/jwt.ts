@@ -46,25 +46,50 @@ function encodeJson(value: unknown): string {
   return base64url(new TextEncoder().encode(JSON.stringify(value)));
 }
 
+interface KeyMaterial {
+  readonly keyId: string;
+  readonly privateKey: CryptoKey;
+  readonly publicJwk: JsonWebKey;
+}
+
+// Generating a 2048-bit RSA key takes ~0.3 s; a test suite that creates an emulator per test
+// would spend minutes on it, so emulators in one process share a key. Tokens still do not cross
+// emulators: each accepts only the tokens it issued.
+let sharedKeys: Promise<KeyMaterial> | undefined;
+
+async function generateKeys(): Promise<KeyMaterial> {
+  const pair = (await globalThis.crypto.subtle.generateKey(ALGORITHM, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  const jwk = await globalThis.crypto.subtle.exportKey('jwk', pair.publicKey);
+  return {
+    keyId: globalThis.crypto.randomUUID(),
+    privateKey: pair.privateKey,
+    publicJwk: { kty: 'RSA', n: jwk.n!, e: jwk.e!, alg: 'RS256', use: 'sig' },
+  };
+}
+
 /**
- * Signs JWTs with one RSA key pair, generated on first use and kept for the signer's life.
- * The JWS header embeds the public key as a `jwk`, as MobileFirst's tokens do.
+ * Signs JWTs with an RSA key pair generated on first use (shared by the emulators of one process,
+ * unless `ownKey` is set). The JWS header embeds the public key as a `jwk`, as MobileFirst's tokens
+ * do.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7515
  */
 export class JwtSigner {
-  readonly #keyId: string;
-  #keys: Promise<{ privateKey: CryptoKey; publicJwk: JsonWebKey }> | undefined;
+  readonly #ownKey: boolean;
+  #keys: Promise<KeyMaterial> | undefined;
 
-  /** @param keyId - The `kid` of the key; a random UUID by default. */
-  constructor(keyId: string = globalThis.crypto.randomUUID()) {
-    this.#keyId = keyId;
+  /** @param ownKey - Generate a key for this signer alone instead of the process-wide one. */
+  constructor(ownKey = false) {
+    this.#ownKey = ownKey;
   }
 
   /** The public key as a JWK (`kty`, `n`, `e`, `kid`, `alg`, `use`). */
   async publicJwk(): Promise<JsonWebKey & { kid: string }> {
-    const { publicJwk } = await this.#load();
-    return { ...publicJwk, kid: this.#keyId };
+    const { publicJwk, keyId } = await this.#load();
+    return { ...publicJwk, kid: keyId };
   }
 
   /**
@@ -74,12 +99,12 @@ export class JwtSigner {
    * @returns The compact JWS `header.payload.signature`.
    */
   async sign(claims: object): Promise<string> {
-    const { privateKey, publicJwk } = await this.#load();
+    const { privateKey, publicJwk, keyId } = await this.#load();
     const header = {
       alg: 'RS256',
       typ: 'JWT',
-      kid: this.#keyId,
-      jwk: { kty: 'RSA', n: publicJwk.n, e: publicJwk.e, kid: this.#keyId },
+      kid: keyId,
+      jwk: { kty: 'RSA', n: publicJwk.n, e: publicJwk.e, kid: keyId },
     };
     const input = `${encodeJson(header)}.${encodeJson(claims)}`;
     const signature = await globalThis.crypto.subtle.sign(
@@ -90,16 +115,15 @@ export class JwtSigner {
     return `${input}.${base64url(new Uint8Array(signature))}`;
   }
 
-  #load(): Promise<{ privateKey: CryptoKey; publicJwk: JsonWebKey }> {
-    this.#keys ??= (async () => {
-      const pair = (await globalThis.crypto.subtle.generateKey(ALGORITHM, true, [
-        'sign',
-        'verify',
-      ])) as CryptoKeyPair;
-      const jwk = await globalThis.crypto.subtle.exportKey('jwk', pair.publicKey);
-      const publicJwk: JsonWebKey = { kty: 'RSA', n: jwk.n!, e: jwk.e!, alg: 'RS256', use: 'sig' };
-      return { privateKey: pair.privateKey, publicJwk };
-    })();
-    return this.#keys;
+  #load(): Promise<KeyMaterial> {
+    if (this.#ownKey) {
+      this.#keys ??= generateKeys();
+      return this.#keys;
+    }
+    sharedKeys ??= generateKeys().catch((error: unknown) => {
+      sharedKeys = undefined;
+      throw error;
+    });
+    return sharedKeys;
   }
 }

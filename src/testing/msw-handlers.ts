@@ -19,10 +19,11 @@ export interface MswHandlersOptions {
 }
 
 /**
- * MSW handlers routing requests for `baseUrl` to the emulator. Requests to paths the emulator
- * does not serve fall through to the next handler (or to MSW's `onUnhandledRequest`), so your own
- * handlers for the same origin keep working. A `drop` fault makes `fetch` reject with a network
- * error.
+ * MSW handlers routing every request for `baseUrl` to the emulator: the origin belongs to the
+ * emulated server, and paths it does not serve answer 404 (a request that fell through would reach
+ * the real network). To mock more paths on that origin, put your handlers first, add them with
+ * `server.use(...)`, or protect them with {@link MobileFirstEmulator.protect}. A `drop` fault
+ * makes `fetch` reject with a network error.
  *
  * @param emulator - The emulator to serve.
  * @param options - `{ baseUrl }`.
@@ -59,10 +60,5 @@ export function createMswHandlers(
       `createMswHandlers: baseUrl must be an http(s) origin such as "http://localhost:9080", got "${baseUrl}"`,
     );
   }
-  return [
-    http.all(`${origin}/*`, ({ request }) => {
-      if (!emulator.serves(request.url)) return undefined;
-      return emulator.handle(request);
-    }),
-  ];
+  return [http.all(`${origin}/*`, ({ request }) => emulator.handle(request))];
 }

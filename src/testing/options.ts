@@ -6,7 +6,7 @@
 
 /** A confidential client as MobileFirst registers it (Runtime Settings → Confidential Clients). */
 export interface ConfidentialClientRegistration {
-  /** Unique client ID (printable ASCII, no spaces). */
+  /** Unique client ID (ASCII). */
   readonly id: string;
   /** Display name; the console shows the ID when it is omitted. @default id */
   readonly displayName?: string;
@@ -87,6 +87,13 @@ export interface MobileFirstEmulatorOptions {
    * @default true
    */
   readonly sampleResource?: boolean;
+  /**
+   * Generate an RSA key for this emulator alone. By default the emulators of one process share one
+   * key (generated lazily on the first token), because generating one takes about 0.3 s; each
+   * emulator still accepts only the tokens it issued.
+   * @default false
+   */
+  readonly ownSigningKey?: boolean;
   /** Clock in epoch milliseconds. {@link MobileFirstEmulator.advanceClock} adds to it. @default Date.now */
   readonly now?: () => number;
   /** Waits `ms` milliseconds; used for injected latency. @default a `setTimeout` promise */
@@ -104,11 +111,11 @@ export interface ResolvedEmulatorOptions {
   readonly administrator: AdministratorCredentials;
   readonly invalidClientStatus: 400 | 401;
   readonly sampleResource: boolean;
+  readonly ownSigningKey: boolean;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-const PRINTABLE_ASCII = /^[\x21-\x7E]+$/;
 const ASCII = /^[\x20-\x7E]*$/;
 const RUNTIME = /^[A-Za-z0-9_.-]+$/;
 
@@ -126,8 +133,8 @@ export function validateClient(client: unknown, where: string): ConfidentialClie
     throw new TypeError(`${where} must be an object { id, secret, allowedScope, displayName? }`);
   }
   const { id, secret, allowedScope, displayName } = client as Record<string, unknown>;
-  if (typeof id !== 'string' || !PRINTABLE_ASCII.test(id)) {
-    throw new TypeError(`${where}.id must be a non-empty string of printable ASCII characters`);
+  if (typeof id !== 'string' || id === '' || !ASCII.test(id)) {
+    throw new TypeError(`${where}.id must be a non-empty string of ASCII characters`);
   }
   if (typeof secret !== 'string' || secret === '' || !ASCII.test(secret)) {
     throw new TypeError(`${where}.secret must be a non-empty string of ASCII characters`);
@@ -224,6 +231,7 @@ export function resolveEmulatorOptions(
     administrator: { username: administrator.username, password: administrator.password },
     invalidClientStatus,
     sampleResource: options.sampleResource ?? true,
+    ownSigningKey: options.ownSigningKey ?? false,
     now: options.now ?? Date.now,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
