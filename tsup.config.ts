@@ -3,15 +3,14 @@ import { defineConfig } from 'tsup';
 const entry = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
-  'cli/index': 'src/cli/index.ts',
 };
 
 export default defineConfig([
   {
     // ESM: dependencies stay external so that an app shares one copy of ky with us.
-    entry,
+    entry: { ...entry, 'cli/index': 'src/cli/index.ts' },
     format: ['esm'],
-    dts: true,
+    dts: { entry },
     sourcemap: true,
     clean: true,
     target: 'node20',
@@ -23,7 +22,7 @@ export default defineConfig([
     // into the CJS build keeps `require('confidential-client')` working on every Node >= 20.
     entry,
     format: ['cjs'],
-    dts: true,
+    dts: { entry },
     sourcemap: true,
     target: 'node20',
     noExternal: ['ky', 'p-retry', 'is-network-error'],

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Packs the package, installs the tarball into a fresh project, and checks that both
+# `import` and `require` load it and get a token from a local token server, on the given node.
+# Usage: scripts/smoke-pack.sh [path/to/node]
+set -euo pipefail
+NODE=${1:-node}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cd "$root"
+tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+cd "$work"
+npm init -y >/dev/null
+npm install --silent --no-audit --no-fund "./$tarball" >/dev/null
+
+cat > server.mjs <<'JS'
+import { createServer } from 'node:http';
+export function start() {
+  return new Promise((resolve) => {
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const ok = req.url === '/mfp/api/az/v1/token' && req.method === 'POST' &&
+          req.headers.authorization === `Basic ${Buffer.from('smoke:smoke-secret').toString('base64')}` &&
+          new URLSearchParams(body).get('grant_type') === 'client_credentials';
+        res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify(ok ? { access_token: 'smoke-token', token_type: 'Bearer', expires_in: 3599, scope: 'RegisteredClient' } : { error: 'invalid_request' }));
+      });
+    });
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+JS
+cat > esm.mjs <<'JS'
+import { ConfidentialClient, isTokenRequestError } from 'confidential-client';
+import { start } from './server.mjs';
+const server = await start();
+const client = new ConfidentialClient({ serverUrl: `http://127.0.0.1:${server.address().port}`, clientId: 'smoke', clientSecret: 'smoke-secret' });
+const token = await client.getToken();
+if (token.accessToken !== 'smoke-token' || typeof isTokenRequestError !== 'function') throw new Error('ESM smoke failed');
+await client.close();
+server.close();
+console.log('esm: ok', token.scope.join(' '));
+JS
+cat > cjs.cjs <<'JS'
+const { ConfidentialClient } = require('confidential-client');
+(async () => {
+  const { start } = await import('./server.mjs');
+  const server = await start();
+  const client = new ConfidentialClient({ serverUrl: `http://127.0.0.1:${server.address().port}`, clientId: 'smoke', clientSecret: 'smoke-secret' });
+  const token = await client.getToken();
+  if (token.accessToken !== 'smoke-token') throw new Error('CJS smoke failed');
+  await client.close();
+  server.close();
+  console.log('cjs: ok', token.scope.join(' '));
+})().catch((error) => { console.error(error); process.exit(1); });
+JS
+cat > types.mts <<'TS'
+import { ConfidentialClient, type AccessToken } from 'confidential-client';
+const client = new ConfidentialClient({ serverUrl: 'https://x', clientId: 'a', clientSecret: 'b' });
+const token: Promise<AccessToken> = client.getToken({ scope: 'a' });
+void token;
+TS
+cat > types.cts <<'TS'
+import cc = require('confidential-client');
+const client = new cc.ConfidentialClient({ serverUrl: 'https://x', clientId: 'a', clientSecret: 'b' });
+const token: Promise<cc.AccessToken> = client.getToken({ scope: 'a' });
+void token;
+TS
+
+echo "smoke: $("$NODE" --version)"
+"$NODE" esm.mjs
+"$NODE" cjs.cjs
+# Types resolve for both import and require (NodeNext), using the project's TypeScript.
+"$root/node_modules/.bin/tsc" --module nodenext --moduleResolution nodenext --strict --noEmit --skipLibCheck false --types node --typeRoots "$root/node_modules/@types" types.mts types.cts
+echo "smoke: types ok"

@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('..', import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+  exports: Record<string, { import: { default: string }; require: { default: string } }>;
+};
+const require = createRequire(import.meta.url);
+const publicEntries = Object.entries(pkg.exports).filter(([name]) => name !== './package.json');
+
+describe('built package', () => {
+  it.each(publicEntries)(
+    '%s loads with require() and import, with the same exports',
+    async (_name, target) => {
+      const cjs = require(new URL(target.require.default, root).pathname) as Record<
+        string,
+        unknown
+      >;
+      const esm = (await import(new URL(target.import.default, root).href)) as Record<
+        string,
+        unknown
+      >;
+      expect(Object.keys(cjs).sort()).toEqual(Object.keys(esm).sort());
+      expect(Object.keys(esm).length).toBeGreaterThan(0);
+    },
+  );
+
+  it('the CJS build loads in a plain node process without ESM-only dependencies', () => {
+    // A child process on the current node, so nothing vitest does can help require() along.
+    const out = execFileSync(
+      process.execPath,
+      ['-e', "const m = require('./dist/index.cjs'); console.log(typeof m.ConfidentialClient)"],
+      { cwd: new URL('.', root).pathname, encoding: 'utf8' },
+    );
+    expect(out.trim()).toBe('function');
+  });
+
+  it('the CJS build bundles ky and p-retry (ESM-only) instead of requiring them', () => {
+    const source = readFileSync(new URL('dist/index.cjs', root), 'utf8');
+    expect(source).not.toMatch(/require\(["'](ky|p-retry)["']\)/);
+  });
+
+  it('errors from one copy are recognised by the guards of the other', async () => {
+    const cjs = require(
+      new URL('dist/index.cjs', root).pathname,
+    ) as typeof import('../src/index.js');
+    const esm = (await import(
+      new URL('dist/index.js', root).href
+    )) as typeof import('../src/index.js');
+    const error = new cjs.TokenRequestError('x', { status: 400, error: 'invalid_client' });
+    expect(error instanceof esm.TokenRequestError).toBe(false);
+    expect(esm.isTokenRequestError(error)).toBe(true);
+    expect(esm.isConfidentialClientError(error)).toBe(true);
+  });
+});
