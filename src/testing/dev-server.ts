@@ -46,7 +46,8 @@ function toRequest(req: IncomingMessage, body: Buffer, origin: string): Request 
   }
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD' && body.length > 0;
-  return new Request(new URL(req.url ?? '/', origin), {
+  // Concatenated, not resolved: a request target such as `//host/x` must stay a path.
+  return new Request(`${origin}${req.url ?? '/'}`, {
     method,
     headers,
     ...(hasBody ? { body: new Uint8Array(body) } : {}),

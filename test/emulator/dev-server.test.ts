@@ -81,3 +81,49 @@ describe('startDevServer', () => {
     ).rejects.toThrow(/either emulator or emulatorOptions/);
   });
 });
+
+describe('dev server request targets', () => {
+  it('keeps a target starting with // as a path', async () => {
+    await using server = await startDevServer();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port: server.port,
+        path: '//evil/mfp/api/adapters/sample/resource',
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(404);
+  });
+});
+
+describe('dev server close with a request in flight', () => {
+  it('does not wait for an unanswered request', { timeout: 3_000 }, async () => {
+    let entered: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const emulator = new MobileFirstEmulator({
+      sleep: () => {
+        entered();
+        return new Promise(() => {});
+      },
+    });
+    emulator.setLatency(1);
+    const server = await startDevServer({ emulator });
+    const outcome = new Promise<string>((resolve) => {
+      const req = httpRequest(`${server.url}/mfp/api/adapters/sample/resource`);
+      req.on('response', () => resolve('response'));
+      req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      req.end();
+    });
+    await inFlight;
+    await server.close();
+    expect(await outcome).toBe('ECONNRESET');
+  });
+});
