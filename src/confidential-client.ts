@@ -1,6 +1,14 @@
+import ky, { type KyInstance, type Options as KyOptions } from 'ky';
+import { ClientClosedError } from './errors/client-closed-error.js';
+import {
+  AuthorizedFetch,
+  type AuthorizedRequestInit,
+  type ScopeEntry,
+} from './http/authorized-fetch.js';
 import { type ClientStats, Observer } from './observer.js';
 import {
   type ConfidentialClientOptions,
+  isLoopbackHost,
   type ResolvedOptions,
   resolveOptions,
   resolveScope,
@@ -26,10 +34,8 @@ export interface GetTokenOptions {
   signal?: AbortSignal | undefined;
 }
 
-interface ScopeEntry {
-  scope: readonly string[];
-  key: string;
-}
+/** ky options plus a default `scope` for every request of the instance. */
+export type AuthorizedKyOptions = KyOptions & { scope?: ScopeInput | undefined };
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const MAX_MEMO = 1_000;
@@ -55,6 +61,8 @@ export class ConfidentialClient implements AsyncDisposable {
   readonly #manager: TokenManager;
   readonly #scopes = new Map<string, ScopeEntry>();
   readonly #defaultScope: ScopeEntry;
+  readonly #authorizedFetch: AuthorizedFetch;
+  #ky: KyInstance | undefined;
 
   /**
    * @param options - Server, credentials and behaviour; see {@link ConfidentialClientOptions}.
@@ -71,6 +79,96 @@ export class ConfidentialClient implements AsyncDisposable {
       scope: this.#options.scope,
       key: this.#manager.keyFor(this.#options.scope),
     };
+    const o = this.#options;
+    this.#authorizedFetch = new AuthorizedFetch(
+      {
+        fetch: o.fetch,
+        origins: o.origins,
+        allowInsecureHttp: o.allowInsecureHttp,
+        isLoopbackHost,
+        replay: o.replay,
+        replayNonIdempotent: o.replayNonIdempotent,
+        maxReplayBodyBytes: o.maxReplayBodyBytes,
+        requestTimeout: o.requestTimeout,
+      },
+      {
+        entry: (scope) => this.#scopeEntry(scope),
+        entryFor: (scope) => this.#entryFor(scope),
+        get: (entry, signal) => this.#manager.get(entry.scope, entry.key, { signal }),
+        invalidate: (token) => this.#manager.invalidate(token),
+      },
+      this.#observer,
+    );
+    // Bound, so that `const { fetch } = client` and `ky.create({ fetch: client.fetch })` work.
+    this.fetch = this.fetch.bind(this);
+  }
+
+  /**
+   * `fetch` with a token. Same signature and semantics as the global `fetch` (it resolves with
+   * every HTTP status and rejects only when no response came), plus `init.scope` and
+   * `init.timeout`.
+   *
+   * - Attaches `Authorization: Bearer …` only to allowed `origins`; other requests go out
+   *   untouched. A request that already has an `Authorization` header keeps it and is not retried.
+   * - Follows redirects itself: the token goes only to hops on the request's own origin.
+   * - `401` with a Bearer challenge: drops that token (compare-and-invalidate), gets a new one,
+   *   replays once.
+   * - `403 insufficient_scope, scope="…"`: gets a token for the union of the scope used and the
+   *   scope required, replays once per distinct challenge, and remembers the scope for the
+   *   resource (origin + path) so the next call gets the right token at once.
+   *
+   * @param input - URL string, `URL` or `Request`.
+   * @param init - Request options, plus `scope` and `timeout`.
+   * @returns The response.
+   * @throws {InsufficientScopeError} The resource needs a scope the token endpoint refused.
+   * @throws {TokenRequestError | NetworkError | TimeoutError} Getting a token failed, or the
+   *   request timed out.
+   * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
+   */
+  fetch(input: RequestInfo | URL, init?: AuthorizedRequestInit): Promise<Response> {
+    if (this.#manager.closed) return Promise.reject(new ClientClosedError());
+    return this.#authorizedFetch.fetch(input, init);
+  }
+
+  /**
+   * A ky instance whose requests go through {@link ConfidentialClient.fetch}: tokens, redirects,
+   * 401 and 403 are handled exactly as there, while ky's own retry, timeout, hooks and
+   * `.json<T>()` stay ky's. Pass `scope` in a request's options to choose its token.
+   *
+   * @example
+   * ```ts
+   * const api = client.ky.extend({ prefixUrl: 'https://mfp.example.com/mfp/api/adapters' });
+   * const data = await api.get('sample/resource').json<{ ok: boolean }>();
+   * ```
+   */
+  get ky(): KyInstance {
+    this.#ky ??= this.createKy();
+    return this.#ky;
+  }
+
+  /**
+   * A new ky instance over {@link ConfidentialClient.fetch}, with ky options and a default `scope`.
+   *
+   * @param options - ky options (`prefixUrl`, `retry`, `timeout`, `hooks`, …) and `scope`.
+   * @returns The instance.
+   * @throws {ConfigurationError} When `scope` is not a valid scope.
+   */
+  createKy(options: AuthorizedKyOptions = {}): KyInstance {
+    const { scope, ...kyOptions } = options;
+    if (scope !== undefined) this.#scopeEntry(scope);
+    return ky.create({
+      ...kyOptions,
+      // ky passes options it does not know (such as `scope`) on to fetch in `init`.
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+        const requestInit = init as AuthorizedRequestInit | undefined;
+        return this.fetch(
+          input,
+          scope === undefined || requestInit?.scope !== undefined
+            ? requestInit
+            : { ...requestInit, scope },
+        );
+      },
+    });
   }
 
   /** The token endpoint URL. */

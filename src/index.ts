@@ -1,4 +1,4 @@
-export type { GetTokenOptions } from './confidential-client.js';
+export type { AuthorizedKyOptions, GetTokenOptions } from './confidential-client.js';
 export { ConfidentialClient } from './confidential-client.js';
 export type { ErrorCode, TokenRequestErrorDetails } from './errors/index.js';
 export {
@@ -18,6 +18,15 @@ export {
   TokenResponseError,
 } from './errors/index.js';
 export type { ErrorEvent, Hooks, RetryEvent, TokenEvent, TokenRequestEvent } from './hooks.js';
+export type { AuthorizedRequestInit } from './http/authorized-fetch.js';
+export type { Challenge, ChallengeAction } from './http/parse-www-authenticate.js';
+export {
+  classifyChallenge,
+  findBearerChallenge,
+  formatChallenge,
+  isChallengeScheme,
+  parseWwwAuthenticate,
+} from './http/parse-www-authenticate.js';
 export type { Logger } from './logger.js';
 export type { ClientStats } from './observer.js';
 export type {
@@ -25,6 +34,7 @@ export type {
   ClientAuthentication,
   ConfidentialClientOptions,
   RefreshOptions,
+  ReplayOptions,
   RetryOptions,
 } from './options.js';
 export { defaults, isLoopbackHost } from './options.js';

@@ -15,6 +15,12 @@ export interface ClientStats {
   refreshes: number;
   /** Token acquisitions that failed for good (background ones included). */
   failures: number;
+  /** `client.fetch` requests replayed with a new token after a `401`. */
+  reauthentications: number;
+  /** `client.fetch` requests replayed with a wider scope after a `403 insufficient_scope`. */
+  stepUps: number;
+  /** Replayed requests that were rejected again (returned to the caller as they were). */
+  rejectedAfterReplay: number;
 }
 
 /** @internal Stats, logging and hooks in one place, each guarded so none can break a request. */
@@ -26,6 +32,9 @@ export class Observer {
     cacheMisses: 0,
     refreshes: 0,
     failures: 0,
+    reauthentications: 0,
+    stepUps: 0,
+    rejectedAfterReplay: 0,
   };
   readonly #logger: Logger | undefined;
   readonly #hooks: Hooks;

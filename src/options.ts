@@ -107,6 +107,25 @@ export interface RefreshOptions {
   defaultExpiresIn?: number;
 }
 
+/** When `client.fetch` may send a request again after a `401` or `403 insufficient_scope`. */
+export interface ReplayOptions {
+  /**
+   * Replay non-idempotent methods (`POST`, `PATCH`) too. A `401`/`403` from a token check means
+   * the request never reached the resource's logic, so this is safe against MobileFirst and most
+   * servers; turn it off where a server may act on a request and still answer `401`.
+   * @default true
+   */
+  nonIdempotent?: boolean | undefined;
+  /**
+   * The largest stream body (`ReadableStream`, `Request` body) buffered in memory to allow a
+   * replay. A larger one is sent once, unbuffered, and a `401`/`403` to it is returned as it is.
+   * Strings, `ArrayBuffer`s, typed arrays, `Blob`s, `URLSearchParams` and `FormData` are always
+   * replayable without copying.
+   * @default 1048576 (1 MiB)
+   */
+  maxBodyBytes?: number | undefined;
+}
+
 /** Options of {@link ConfidentialClient}. */
 export interface ConfidentialClientOptions {
   /**
@@ -183,6 +202,25 @@ export interface ConfidentialClientOptions {
   /** Callbacks on token requests, new tokens, retries and errors; see {@link Hooks}. */
   hooks?: Hooks;
   /**
+   * Origins `client.fetch` and `client.ky` attach the token to, e.g.
+   * `['https://api.example.com']`, or `'*'` for any `https:` origin (and `http:` on loopback). A
+   * request to any other origin goes out untouched, without a token.
+   * @default the origin of `serverUrl` / `tokenUrl`
+   */
+  origins?: ReadonlyArray<string | URL> | '*' | undefined;
+  /**
+   * Replays of `client.fetch` requests after a `401` (new token) or `403 insufficient_scope`
+   * (wider scope), or `false` for none (the response is returned as it is).
+   * @default { nonIdempotent: true, maxBodyBytes: 1048576 }
+   */
+  replay?: ReplayOptions | false | undefined;
+  /**
+   * Default time limit of one `client.fetch` request in ms, including the wait for a token and
+   * any replay, until the response headers arrive. `init.timeout` overrides it per request.
+   * @default none (like fetch)
+   */
+  requestTimeout?: number | undefined;
+  /**
    * Allow `http:` token URLs on hosts other than loopback (`localhost`, `127.0.0.0/8`, `[::1]`).
    * Off by default: the secret would cross the network in clear.
    * @default false
@@ -211,6 +249,11 @@ export interface ResolvedOptions {
   logger: Logger | undefined;
   hooks: Hooks;
   allowInsecureHttp: boolean;
+  origins: ReadonlySet<string> | '*';
+  replay: boolean;
+  replayNonIdempotent: boolean;
+  maxReplayBodyBytes: number;
+  requestTimeout: number | undefined;
 }
 
 const MINUTE = 60_000;
@@ -236,6 +279,7 @@ export const defaults = {
   autoRefresh: false,
   defaultExpiresIn: 300,
   maxEntries: 500,
+  maxReplayBodyBytes: 1_048_576,
 } as const satisfies Record<string, unknown>;
 
 const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
@@ -292,7 +336,8 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
   // Without an injected fetch, look the global one up at call time, so that mocks installed
   // after the client was created (MSW, nock) still see its requests.
   const fetchImpl: typeof fetch =
-    options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+    options.fetch ??
+    ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   if (typeof fetchImpl !== 'function' || typeof globalThis.fetch !== 'function') {
     throw new ConfigurationError(
       'fetch',
@@ -340,6 +385,9 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
     logger: resolveLogger(options.logger),
     hooks: resolveHooks(options.hooks),
     allowInsecureHttp,
+    origins: resolveOrigins(options.origins, tokenUrl, allowInsecureHttp),
+    ...resolveReplay(options.replay),
+    requestTimeout: positiveNumber(options.requestTimeout, 'requestTimeout'),
   };
 }
 
@@ -594,4 +642,58 @@ function resolveHooks(hooks: unknown): Hooks {
     }
   }
   return { ...(hooks as Hooks) };
+}
+
+function resolveOrigins(
+  origins: unknown,
+  tokenUrl: string,
+  allowInsecureHttp: boolean,
+): ReadonlySet<string> | '*' {
+  if (origins === undefined) return new Set([new URL(tokenUrl).origin]);
+  if (origins === '*') return '*';
+  if (!Array.isArray(origins)) {
+    throw new ConfigurationError(
+      'origins',
+      "must be an array of origins (e.g. ['https://api.example.com']) or '*'.",
+    );
+  }
+  const set = new Set<string>();
+  for (const [i, origin] of origins.entries()) {
+    let url: URL;
+    try {
+      url = new URL(origin as string);
+    } catch {
+      throw new ConfigurationError(
+        `origins[${i}]`,
+        `is not a URL origin: ${JSON.stringify(String(origin))}.`,
+      );
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new ConfigurationError(`origins[${i}]`, 'must be an http: or https: origin.');
+    }
+    if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
+      throw new ConfigurationError(
+        `origins[${i}]`,
+        `uses http: on ${url.hostname}, which would send tokens in clear; use https:, or set allowInsecureHttp: true.`,
+      );
+    }
+    set.add(url.origin);
+  }
+  return set;
+}
+
+function resolveReplay(
+  replay: unknown,
+): Pick<ResolvedOptions, 'replay' | 'replayNonIdempotent' | 'maxReplayBodyBytes'> {
+  if (replay === false) return { replay: false, replayNonIdempotent: false, maxReplayBodyBytes: 0 };
+  if (replay !== undefined && (typeof replay !== 'object' || replay === null)) {
+    throw new ConfigurationError('replay', 'must be an object or false.');
+  }
+  const r = (replay ?? {}) as ReplayOptions;
+  return {
+    replay: true,
+    replayNonIdempotent: optionalBoolean(r.nonIdempotent, 'replay.nonIdempotent') ?? true,
+    maxReplayBodyBytes:
+      nonNegativeNumber(r.maxBodyBytes, 'replay.maxBodyBytes') ?? defaults.maxReplayBodyBytes,
+  };
 }

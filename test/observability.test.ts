@@ -83,6 +83,9 @@ describe('observability', () => {
       cacheMisses: 2,
       refreshes: 0,
       failures: 1,
+      reauthentications: 0,
+      stepUps: 0,
+      rejectedAfterReplay: 0,
     });
     // A snapshot, not a live object.
     const snapshot = client.stats();

@@ -5,6 +5,7 @@ export {
   isConfidentialClientError,
 } from './confidential-client-error.js';
 export { ConfigurationError, isConfigurationError } from './configuration-error.js';
+export { InsufficientScopeError, isInsufficientScopeError } from './insufficient-scope-error.js';
 export { isNetworkError, NetworkError } from './network-error.js';
 export { isTimeoutError, TimeoutError } from './timeout-error.js';
 export type { TokenRequestErrorDetails } from './token-request-error.js';

@@ -1,0 +1,331 @@
+import { InsufficientScopeError } from '../errors/insufficient-scope-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import { isTokenRequestError } from '../errors/token-request-error.js';
+import type { Observer } from '../observer.js';
+import { normalizeScope, type ScopeInput, scopeCovers, unionScope } from '../scope.js';
+import type { AccessToken } from '../token/access-token.js';
+import { LearnedScopes } from './learned-scopes.js';
+import { classifyChallenge } from './parse-www-authenticate.js';
+import { prepareReplayableRequest, type ReplayableRequest } from './replayable-body.js';
+
+/** `RequestInit` plus what `client.fetch` adds. */
+export interface AuthorizedRequestInit extends RequestInit {
+  /**
+   * Scope of the token for this request. Omitted: the scope learned for this resource from an
+   * earlier `403 insufficient_scope`, else the client's default scope.
+   */
+  scope?: ScopeInput | undefined;
+  /**
+   * Time limit for this request in ms, including the wait for a token and any replay, until the
+   * response headers arrive. Overrides the client's `requestTimeout`.
+   */
+  timeout?: number | undefined;
+}
+
+/** A scope with its cache key, as the client memoizes them. */
+export interface ScopeEntry {
+  readonly scope: readonly string[];
+  readonly key: string;
+}
+
+/** What {@link AuthorizedFetch} needs from the client's token side. */
+export interface TokenSource {
+  /** The entry for a caller's scope (validated, normalized, memoized); `undefined` → default. */
+  entry(scope: ScopeInput | undefined): ScopeEntry;
+  /** The entry for an already normalized scope. */
+  entryFor(scope: readonly string[]): ScopeEntry;
+  /** A token for the entry (cache, single-flight, refresh). */
+  get(entry: ScopeEntry, signal: AbortSignal | undefined): Promise<AccessToken>;
+  /** Compare-and-invalidate. */
+  invalidate(token: AccessToken): Promise<boolean>;
+}
+
+/** @internal Resolved options of the authorized fetch. */
+export interface AuthorizedFetchOptions {
+  fetch: typeof fetch;
+  /** Allowed origins (`URL#origin` form), or `'*'` for any. */
+  origins: ReadonlySet<string> | '*';
+  allowInsecureHttp: boolean;
+  isLoopbackHost: (hostname: string) => boolean;
+  /** Replay after 401/403 at all. */
+  replay: boolean;
+  /** Replay POST, PATCH and other non-idempotent methods too. */
+  replayNonIdempotent: boolean;
+  /** Largest stream body buffered for a replay. */
+  maxReplayBodyBytes: number;
+  /** Default per-request time limit, if any. */
+  requestTimeout: number | undefined;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+/** Step-ups per request, each for a distinct challenge: never a loop. */
+const MAX_STEP_UPS = 3;
+
+/**
+ * `fetch` with a token: attaches `Authorization: Bearer …` to allowed origins only, follows
+ * redirects without ever carrying the token to another origin, and recovers once from a rejected
+ * token (`401`) and from a missing scope (`403 insufficient_scope`).
+ *
+ * The one implementation of these decisions: `client.fetch` is this, and `client.ky` passes it to
+ * ky as its `fetch`, so both paths behave the same.
+ */
+export class AuthorizedFetch {
+  readonly #options: AuthorizedFetchOptions;
+  readonly #tokens: TokenSource;
+  readonly #observer: Observer;
+  readonly #learned = new LearnedScopes<ScopeEntry>();
+
+  /**
+   * @param options - Resolved options.
+   * @param tokens - The client's token side.
+   * @param observer - Stats, logs and hooks.
+   */
+  constructor(options: AuthorizedFetchOptions, tokens: TokenSource, observer: Observer) {
+    this.#options = options;
+    this.#tokens = tokens;
+    this.#observer = observer;
+  }
+
+  /**
+   * Same signature and semantics as the global `fetch`, plus `init.scope` and `init.timeout`.
+   *
+   * @param input - URL string, `URL` or `Request`.
+   * @param init - Request options.
+   * @returns The response, whatever its status (like `fetch`).
+   */
+  async fetch(input: RequestInfo | URL, init?: AuthorizedRequestInit): Promise<Response> {
+    let rest: RequestInit | undefined = init;
+    let scopeInput: ScopeInput | undefined;
+    let timeout = this.#options.requestTimeout;
+    if (init !== undefined && ('scope' in init || 'timeout' in init)) {
+      const { scope, timeout: perRequest, ...others } = init;
+      scopeInput = scope;
+      timeout = perRequest ?? timeout;
+      rest = others;
+    }
+    const url = new URL(
+      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+    );
+    if (!this.#allowed(url)) return this.#options.fetch(input, rest);
+
+    const callerSignal =
+      rest?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
+    if (timeout === undefined) return this.#authorized(input, rest, url, scopeInput, callerSignal);
+
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(callerSignal?.reason);
+    if (callerSignal?.aborted) onAbort();
+    else callerSignal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(
+      () => controller.abort(new TimeoutError(url.origin + url.pathname, timeout)),
+      timeout,
+    );
+    try {
+      return await this.#authorized(
+        input,
+        { ...rest, signal: controller.signal },
+        url,
+        scopeInput,
+        controller.signal,
+      );
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Whether a token may be sent to `url`'s origin. */
+  #allowed(url: URL): boolean {
+    const { origins } = this.#options;
+    if (origins !== '*') return origins.has(url.origin);
+    if (url.protocol === 'https:') return true;
+    // With '*', plain http only where the token cannot be sniffed (or the user said so).
+    return (
+      url.protocol === 'http:' &&
+      (this.#options.allowInsecureHttp || this.#options.isLoopbackHost(url.hostname))
+    );
+  }
+
+  async #authorized(
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+    url: URL,
+    scopeInput: ScopeInput | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    const prepared = await prepareReplayableRequest(input, init, {
+      maxBufferedBytes: this.#options.maxReplayBodyBytes,
+    });
+    const headers = prepared.headers();
+    // The caller's own Authorization header wins: it is not our token, so it is neither replaced
+    // nor retried.
+    if (headers.has('authorization')) return this.#options.fetch(...prepared.build(headers));
+
+    const resource = url.origin + url.pathname;
+    let entry =
+      (scopeInput === undefined ? this.#learned.get(resource) : undefined) ??
+      this.#tokens.entry(scopeInput);
+    let token = await this.#tokens.get(entry, signal);
+    let response = await this.#send(prepared, headers, token, url, input, init, signal);
+
+    const stats = this.#observer.stats;
+    let retokened = false;
+    let stepUps = 0;
+    let challenges: Set<string> | undefined;
+    for (;;) {
+      const header = response.headers.get('www-authenticate');
+      const action = classifyChallenge(response.status, header);
+      if (action.kind === 'none') return response;
+      if (!this.#mayReplay(prepared)) {
+        this.#observer.log(
+          'debug',
+          `${response.status} from ${resource} not replayed (${prepared.replayable ? 'method' : prepared.reason}).`,
+        );
+        return response;
+      }
+
+      if (action.kind === 'retoken') {
+        if (retokened) {
+          stats.rejectedAfterReplay++;
+          return response;
+        }
+        retokened = true;
+        await this.#tokens.invalidate(token);
+        token = await this.#tokens.get(entry, signal);
+        stats.reauthentications++;
+        this.#observer.log('debug', `401 from ${resource}: replaying once with a new token.`);
+      } else {
+        // One try per distinct challenge, a few at most: never a loop.
+        challenges ??= new Set();
+        const required = normalizeScope(action.scope);
+        const union = unionScope(entry.scope, required);
+        if (
+          challenges.has(header as string) ||
+          stepUps >= MAX_STEP_UPS ||
+          (union.length === entry.scope.length && scopeCovers(token.scope, required))
+        ) {
+          stats.rejectedAfterReplay++;
+          return response;
+        }
+        challenges.add(header as string);
+        stepUps++;
+        const next = this.#tokens.entryFor(union);
+        try {
+          token = await this.#tokens.get(next, signal);
+        } catch (error) {
+          if (isTokenRequestError(error) && error.error === 'invalid_scope') {
+            await cancel(response);
+            throw new InsufficientScopeError({
+              requiredScope: required,
+              requestedScope: union,
+              resource,
+              cause: error,
+            });
+          }
+          throw error;
+        }
+        entry = next;
+        this.#learned.set(resource, next);
+        stats.stepUps++;
+        this.#observer.log(
+          'debug',
+          `403 insufficient_scope from ${resource}: replaying with scope "${union.join(' ')}".`,
+        );
+      }
+      await cancel(response);
+      response = await this.#send(prepared, prepared.headers(), token, url, input, init, signal);
+    }
+  }
+
+  #mayReplay(prepared: ReplayableRequest): boolean {
+    return (
+      this.#options.replay &&
+      prepared.replayable &&
+      (this.#options.replayNonIdempotent || IDEMPOTENT.has(prepared.method))
+    );
+  }
+
+  /**
+   * Sends the request with the token and follows redirects by hand: the token goes only to hops
+   * on the request's own origin, whatever the `fetch` implementation would do.
+   */
+  async #send(
+    prepared: ReplayableRequest,
+    headers: Headers,
+    token: AccessToken,
+    url: URL,
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    headers.set('authorization', token.authorization);
+    const [sendInput, sendInit] = prepared.build(headers);
+    const mode = init?.redirect ?? (input instanceof Request ? input.redirect : 'follow');
+    if (mode !== 'follow') return this.#options.fetch(sendInput, sendInit);
+
+    sendInit.redirect = 'manual';
+    let response = await this.#options.fetch(sendInput, sendInit);
+    let current = url;
+    let method = prepared.method;
+    let body = sendInit.body;
+    for (let hop = 0; REDIRECTS.has(response.status); hop++) {
+      const location = response.headers.get('location');
+      if (location === null) return response;
+      if (hop >= MAX_REDIRECTS) {
+        await cancel(response);
+        throw new TypeError(
+          `confidential-client: more than ${MAX_REDIRECTS} redirects from ${url.origin}${url.pathname}`,
+        );
+      }
+      const next = new URL(location, current);
+      const status = response.status;
+      if (
+        status === 303 ? method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST'
+      ) {
+        method = 'GET';
+        body = undefined;
+      } else if (body !== undefined && body !== null && !prepared.replayable) {
+        return response; // A one-shot body cannot be sent again; let the caller see the redirect.
+      }
+      await cancel(response);
+      const hopHeaders = prepared.headers();
+      if (body === undefined) {
+        for (const name of [
+          'content-type',
+          'content-length',
+          'content-encoding',
+          'content-language',
+          'content-location',
+        ]) {
+          hopHeaders.delete(name);
+        }
+      }
+      // Same origin as the request the caller made: the token goes along; any other: it does not.
+      if (next.origin === url.origin) hopHeaders.set('authorization', token.authorization);
+      const hopBody = body === undefined ? undefined : prepared.build(hopHeaders)[1].body;
+      const hopInit: RequestInit & { duplex?: 'half' } = {
+        method,
+        headers: hopHeaders,
+        redirect: 'manual',
+      };
+      if (hopBody !== undefined && hopBody !== null) {
+        hopInit.body = hopBody;
+        if (hopBody instanceof ReadableStream) hopInit.duplex = 'half';
+      }
+      if (signal !== undefined) hopInit.signal = signal;
+      response = await this.#options.fetch(next.href, hopInit);
+      current = next;
+    }
+    return response;
+  }
+}
+
+async function cancel(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel();
+  } catch {
+    // Already consumed or errored: nothing to release.
+  }
+}
