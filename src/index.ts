@@ -8,6 +8,7 @@ export {
   isClientClosedError,
   isConfidentialClientError,
   isConfigurationError,
+  isInsufficientScopeError,
   isNetworkError,
   isTimeoutError,
   isTokenRequestError,
