@@ -88,7 +88,9 @@ describe('token request', () => {
   describe('response validation', () => {
     const bad = async (body: unknown, init?: ResponseInit) => {
       srv.respond(() =>
-        typeof body === 'string' ? new HttpResponse(body, init) : HttpResponse.json(body as never, init),
+        typeof body === 'string'
+          ? new HttpResponse(body, init)
+          : HttpResponse.json(body as never, init),
       );
       const error = await client()
         .getToken()

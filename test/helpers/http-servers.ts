@@ -1,0 +1,81 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { ConfidentialClient, type ConfidentialClientOptions } from '../../src/index.js';
+import { type DevServer, startDevServer } from '../../src/testing/index.js';
+
+/** What a plain node:http server saw of one request. */
+export interface SeenHttpRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A plain loopback HTTP server (another origin than the dev server) that records requests. */
+export async function startRecordingServer(
+  answer: (seen: SeenHttpRequest) => {
+    status?: number;
+    headers?: Record<string, string>;
+    body?: string;
+  } = () => ({}),
+): Promise<{ url: string; seen: SeenHttpRequest[]; close(): Promise<void> }> {
+  const seen: SeenHttpRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    req.on('end', () => {
+      const record = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      seen.push(record);
+      const {
+        status = 200,
+        headers = { 'content-type': 'application/json' },
+        body: out = '{"ok":true}',
+      } = answer(record);
+      res.writeHead(status, headers);
+      res.end(out);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The MobileFirst dev server (real HTTP) for a test file, with a client factory. */
+export function useDevServer() {
+  const clients: ConfidentialClient[] = [];
+  const ctx = {
+    dev: undefined as unknown as DevServer,
+    client(extra: Partial<ConfidentialClientOptions> = {}) {
+      const client = new ConfidentialClient({
+        serverUrl: ctx.dev.url,
+        clientId: 'test',
+        clientSecret: 'test',
+        ...extra,
+      });
+      clients.push(client);
+      return client;
+    },
+  };
+  beforeAll(async () => {
+    ctx.dev = await startDevServer();
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    ctx.dev.emulator.resetCounters();
+  });
+  afterAll(async () => {
+    await ctx.dev.close();
+  });
+  return ctx;
+}
