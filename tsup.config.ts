@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 const entry = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'dev-server/index': 'src/dev-server/index.ts',
 };
 
 export default defineConfig([

@@ -1,4 +1,4 @@
-import { type DevServer, startDevServer } from 'confidential-client/testing';
+import { type DevServer, startDevServer } from 'confidential-client/dev-server';
 
 /**
  * The MobileFirst server the examples talk to: `MFP_SERVER_URL` (with `MFP_CLIENT_ID` and

@@ -55,3 +55,27 @@ describe('built package', () => {
     expect(esm.isConfidentialClientError(error)).toBe(true);
   });
 });
+
+describe('confidential-client/dev-server', () => {
+  it('loads and serves without msw installed', () => {
+    // A child process whose module resolution cannot find msw.
+    const script = `
+      const Module = require('node:module');
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (request === 'msw' || request.startsWith('msw/')) throw Object.assign(new Error('no msw'), { code: 'MODULE_NOT_FOUND' });
+        return resolve.call(this, request, ...rest);
+      };
+      const { startDevServer } = require('./dist/dev-server/index.cjs');
+      startDevServer().then(async (dev) => {
+        const res = await fetch(dev.url + '/mfp/api/az/v1/token', { method: 'POST', headers: { authorization: 'Basic ' + btoa('test:test'), 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+        console.log(res.status);
+        await dev.close();
+      });`;
+    const out = execFileSync(process.execPath, ['-e', script], {
+      cwd: new URL('.', root).pathname,
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('200');
+  });
+});
