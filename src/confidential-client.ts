@@ -15,7 +15,7 @@ import {
 } from './options.js';
 import { formatScope, type ScopeInput } from './scope.js';
 import type { AccessToken } from './token/access-token.js';
-import { TokenEndpoint } from './token/token-endpoint.js';
+import { secretForms, TokenEndpoint } from './token/token-endpoint.js';
 import { TokenManager } from './token/token-manager.js';
 
 /** Options of {@link ConfidentialClient.getToken}. */
@@ -70,9 +70,11 @@ export class ConfidentialClient implements AsyncDisposable {
    */
   constructor(options: ConfidentialClientOptions) {
     this.#options = resolveOptions(options);
-    this.#observer = new Observer(this.#options.logger, this.#options.hooks, [
-      this.#options.clientSecret,
-    ]);
+    this.#observer = new Observer(
+      this.#options.logger,
+      this.#options.hooks,
+      secretForms(this.#options),
+    );
     const endpoint = new TokenEndpoint(this.#options, this.#observer);
     this.#manager = new TokenManager(this.#options, endpoint, this.#observer);
     this.#defaultScope = {
@@ -275,7 +277,10 @@ export class ConfidentialClient implements AsyncDisposable {
       }
       return entry;
     }
-    return this.#entryFor(resolveScope(scope, 'scope'));
+    // Arrays are memoized by their joined text, which normalizes to the same scope.
+    return Array.isArray(scope) && scope.every((element) => typeof element === 'string')
+      ? this.#scopeEntry(scope.join(' '))
+      : this.#entryFor(resolveScope(scope, 'scope'));
   }
 
   #entryFor(scope: readonly string[]): ScopeEntry {

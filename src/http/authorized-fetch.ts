@@ -108,32 +108,36 @@ export class AuthorizedFetch {
     const url = new URL(
       typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
     );
-    if (!this.#allowed(url)) return this.#options.fetch(input, rest);
-
     const callerSignal =
       rest?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
-    if (timeout === undefined) return this.#authorized(input, rest, url, scopeInput, callerSignal);
+    if (timeout === undefined) return this.#route(input, rest, url, scopeInput, callerSignal);
 
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(callerSignal?.reason);
-    if (callerSignal?.aborted) onAbort();
-    else callerSignal?.addEventListener('abort', onAbort, { once: true });
+    // The limit runs until the response headers arrive; the caller's own signal keeps covering
+    // the body after that, as with fetch.
+    const limit = new AbortController();
     const timer = setTimeout(
-      () => controller.abort(new TimeoutError(url.origin + url.pathname, timeout)),
+      () => limit.abort(new TimeoutError(url.origin + url.pathname, timeout)),
       timeout,
     );
+    const signal =
+      callerSignal === undefined ? limit.signal : anySignal(callerSignal, limit.signal);
     try {
-      return await this.#authorized(
-        input,
-        { ...rest, signal: controller.signal },
-        url,
-        scopeInput,
-        controller.signal,
-      );
+      return await this.#route(input, { ...rest, signal }, url, scopeInput, signal);
     } finally {
       clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  #route(
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+    url: URL,
+    scopeInput: ScopeInput | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    return this.#allowed(url)
+      ? this.#authorized(input, init, url, scopeInput, signal)
+      : this.#options.fetch(input, init);
   }
 
   /** Whether a token may be sent to `url`'s origin. */
@@ -164,59 +168,76 @@ export class AuthorizedFetch {
     if (headers.has('authorization')) return this.#options.fetch(...prepared.build(headers));
 
     const resource = url.origin + url.pathname;
-    let entry =
-      (scopeInput === undefined ? this.#learned.get(resource) : undefined) ??
-      this.#tokens.entry(scopeInput);
-    let token = await this.#tokens.get(entry, signal);
-    let response = await this.#send(prepared, headers, token, url, input, init, signal);
+    const learned = scopeInput === undefined ? this.#learned.get(resource) : undefined;
+    let entry = learned ?? this.#tokens.entry(scopeInput);
+    let token: AccessToken;
+    try {
+      token = await this.#tokens.get(entry, signal);
+    } catch (error) {
+      if (learned === undefined || !isInvalidScope(error)) throw error;
+      // The server no longer grants what this resource needed: forget it, and say so.
+      this.#learned.delete(resource);
+      throw new InsufficientScopeError({
+        requiredScope: learned.scope,
+        requestedScope: learned.scope,
+        resource,
+        cause: error,
+      });
+    }
+    let sent = await this.#send(prepared, headers, token, url, input, init, signal);
 
     const stats = this.#observer.stats;
     let retokened = false;
     let stepUps = 0;
     let challenges: Set<string> | undefined;
     for (;;) {
+      const { response } = sent;
+      // A challenge from another origin, reached through a redirect, is not about our token.
+      if (!sent.authorized) return response;
       const header = response.headers.get('www-authenticate');
       const action = classifyChallenge(response.status, header);
       if (action.kind === 'none') return response;
-      if (!this.#mayReplay(prepared)) {
-        this.#observer.log(
-          'debug',
-          `${response.status} from ${resource} not replayed (${prepared.replayable ? 'method' : prepared.reason}).`,
-        );
-        return response;
-      }
+      const replay = this.#mayReplay(prepared);
 
-      if (action.kind === 'retoken') {
-        if (retokened) {
-          stats.rejectedAfterReplay++;
-          return response;
-        }
-        retokened = true;
-        await this.#tokens.invalidate(token);
-        token = await this.#tokens.get(entry, signal);
-        stats.reauthentications++;
-        this.#observer.log('debug', `401 from ${resource}: replaying once with a new token.`);
-      } else {
-        // One try per distinct challenge, a few at most: never a loop.
-        challenges ??= new Set();
-        const required = normalizeScope(action.scope);
-        const union = unionScope(entry.scope, required);
-        if (
-          challenges.has(header as string) ||
-          stepUps >= MAX_STEP_UPS ||
-          (union.length === entry.scope.length && scopeCovers(token.scope, required))
-        ) {
-          stats.rejectedAfterReplay++;
-          return response;
-        }
-        challenges.add(header as string);
-        stepUps++;
-        const next = this.#tokens.entryFor(union);
-        try {
-          token = await this.#tokens.get(next, signal);
-        } catch (error) {
-          if (isTokenRequestError(error) && error.error === 'invalid_scope') {
-            await cancel(response);
+      try {
+        if (action.kind === 'retoken') {
+          if (retokened) {
+            stats.rejectedAfterReplay++;
+            return response;
+          }
+          retokened = true;
+          // Drop the rejected token even when this request cannot be replayed, so that the next
+          // one does not send it again.
+          await this.#tokens.invalidate(token);
+          if (!replay) return this.#notReplayed(response, resource, prepared);
+          token = await this.#tokens.get(entry, signal);
+          stats.reauthentications++;
+          this.#observer.log('debug', `401 from ${resource}: replaying once with a new token.`);
+        } else {
+          // One try per distinct challenge, a few at most: never a loop.
+          challenges ??= new Set();
+          const required = normalizeScope(action.scope);
+          const union = unionScope(entry.scope, required);
+          if (
+            challenges.has(header as string) ||
+            stepUps >= MAX_STEP_UPS ||
+            (union.length === entry.scope.length && scopeCovers(token.scope, required))
+          ) {
+            stats.rejectedAfterReplay++;
+            return response;
+          }
+          challenges.add(header as string);
+          stepUps++;
+          const next = this.#tokens.entryFor(union);
+          if (!replay) {
+            // Learn anyway: the next request to this resource asks for the right scope at once.
+            this.#learned.set(resource, next);
+            return this.#notReplayed(response, resource, prepared);
+          }
+          try {
+            token = await this.#tokens.get(next, signal);
+          } catch (error) {
+            if (!isInvalidScope(error)) throw error;
             throw new InsufficientScopeError({
               requiredScope: required,
               requestedScope: union,
@@ -224,18 +245,20 @@ export class AuthorizedFetch {
               cause: error,
             });
           }
-          throw error;
+          entry = next;
+          this.#learned.set(resource, next);
+          stats.stepUps++;
+          this.#observer.log(
+            'debug',
+            `403 insufficient_scope from ${resource}: replaying with scope "${union.join(' ')}".`,
+          );
         }
-        entry = next;
-        this.#learned.set(resource, next);
-        stats.stepUps++;
-        this.#observer.log(
-          'debug',
-          `403 insufficient_scope from ${resource}: replaying with scope "${union.join(' ')}".`,
-        );
+      } catch (error) {
+        await cancel(response);
+        throw error;
       }
       await cancel(response);
-      response = await this.#send(prepared, prepared.headers(), token, url, input, init, signal);
+      sent = await this.#send(prepared, prepared.headers(), token, url, input, init, signal);
     }
   }
 
@@ -247,9 +270,19 @@ export class AuthorizedFetch {
     );
   }
 
+  #notReplayed(response: Response, resource: string, prepared: ReplayableRequest): Response {
+    this.#observer.log(
+      'debug',
+      `${response.status} from ${resource} not replayed (${prepared.replayable ? (this.#options.replay ? `method ${prepared.method}` : 'replay: false') : prepared.reason}).`,
+    );
+    return response;
+  }
+
   /**
    * Sends the request with the token and follows redirects by hand: the token goes only to hops
    * on the request's own origin, whatever the `fetch` implementation would do.
+   *
+   * @returns The final response, and whether our token was on the request that got it.
    */
   async #send(
     prepared: ReplayableRequest,
@@ -259,20 +292,32 @@ export class AuthorizedFetch {
     input: RequestInfo | URL,
     init: RequestInit | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<Response> {
+  ): Promise<{ response: Response; authorized: boolean }> {
     headers.set('authorization', token.authorization);
     const [sendInput, sendInit] = prepared.build(headers);
     const mode = init?.redirect ?? (input instanceof Request ? input.redirect : 'follow');
-    if (mode !== 'follow') return this.#options.fetch(sendInput, sendInit);
+    if (mode !== 'follow') {
+      return { response: await this.#options.fetch(sendInput, sendInit), authorized: true };
+    }
 
     sendInit.redirect = 'manual';
     let response = await this.#options.fetch(sendInput, sendInit);
+    let authorized = true;
     let current = url;
     let method = prepared.method;
     let body = sendInit.body;
-    for (let hop = 0; REDIRECTS.has(response.status); hop++) {
+    // What the caller set besides method, headers and body (dispatcher, keepalive, cache…)
+    // travels with every hop.
+    const {
+      body: _body,
+      headers: _headers,
+      duplex: _duplex,
+      ...base
+    } = input instanceof Request ? { ...requestOptions(input), ...sendInit } : sendInit;
+    let hop = 0;
+    for (; REDIRECTS.has(response.status); hop++) {
       const location = response.headers.get('location');
-      if (location === null) return response;
+      if (location === null) break;
       if (hop >= MAX_REDIRECTS) {
         await cancel(response);
         throw new TypeError(
@@ -287,29 +332,24 @@ export class AuthorizedFetch {
         method = 'GET';
         body = undefined;
       } else if (body !== undefined && body !== null && !prepared.replayable) {
-        return response; // A one-shot body cannot be sent again; let the caller see the redirect.
+        break; // A one-shot body cannot be sent again; let the caller see the redirect.
       }
       await cancel(response);
       const hopHeaders = prepared.headers();
-      if (body === undefined) {
-        for (const name of [
-          'content-type',
-          'content-length',
-          'content-encoding',
-          'content-language',
-          'content-location',
-        ]) {
-          hopHeaders.delete(name);
-        }
+      if (body === undefined || body === null) {
+        for (const name of BODY_HEADERS) hopHeaders.delete(name);
       }
       // Same origin as the request the caller made: the token goes along; any other: it does not.
-      if (next.origin === url.origin) hopHeaders.set('authorization', token.authorization);
-      const hopBody = body === undefined ? undefined : prepared.build(hopHeaders)[1].body;
+      authorized = next.origin === url.origin;
+      if (authorized) hopHeaders.set('authorization', token.authorization);
       const hopInit: RequestInit & { duplex?: 'half' } = {
+        ...base,
         method,
         headers: hopHeaders,
         redirect: 'manual',
       };
+      const hopBody =
+        body === undefined || body === null ? undefined : prepared.build(hopHeaders)[1].body;
       if (hopBody !== undefined && hopBody !== null) {
         hopInit.body = hopBody;
         if (hopBody instanceof ReadableStream) hopInit.duplex = 'half';
@@ -318,8 +358,49 @@ export class AuthorizedFetch {
       response = await this.#options.fetch(next.href, hopInit);
       current = next;
     }
-    return response;
+    // As fetch reports it for a redirected response.
+    if (hop > 0) Object.defineProperty(response, 'redirected', { value: true });
+    return { response, authorized };
   }
+}
+
+const BODY_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'content-language',
+  'content-location',
+];
+
+/** The options of a `Request` that fetch would apply to a redirect hop. */
+function requestOptions(request: Request): RequestInit {
+  return {
+    cache: request.cache,
+    credentials: request.credentials,
+    integrity: request.integrity,
+    keepalive: request.keepalive,
+    mode: request.mode,
+    referrer: request.referrer,
+    referrerPolicy: request.referrerPolicy,
+  };
+}
+
+function isInvalidScope(error: unknown): boolean {
+  return isTokenRequestError(error) && error.error === 'invalid_scope';
+}
+
+/** `AbortSignal.any` (Node ≥ 20.3), with a fallback for older runtimes. */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const controller = new AbortController();
+  for (const signal of [a, b]) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  }
+  return controller.signal;
 }
 
 async function cancel(response: Response): Promise<void> {

@@ -22,7 +22,22 @@ export class LearnedScopes<T> {
    * @returns What was learned, or `undefined`.
    */
   get(resource: string): T | undefined {
-    return this.#entries.get(resource);
+    const entry = this.#entries.get(resource);
+    if (entry !== undefined && this.#entries.size > 1) {
+      // Least recently used goes first: a busy resource must not be pushed out by new paths.
+      this.#entries.delete(resource);
+      this.#entries.set(resource, entry);
+    }
+    return entry;
+  }
+
+  /**
+   * Forgets a resource.
+   *
+   * @param resource - Origin + path.
+   */
+  delete(resource: string): void {
+    this.#entries.delete(resource);
   }
 
   /**

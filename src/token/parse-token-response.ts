@@ -32,6 +32,9 @@ export interface ParseContext {
   warn?: ((message: string, details: Record<string, unknown>) => void) | undefined;
 }
 
+/** The longest lifetime believed, in seconds (one year). */
+const MAX_LIFETIME_S = 365 * 24 * 3600;
+
 /** Epoch values at or above this are milliseconds (in seconds it would be the year 5138). */
 const MS_THRESHOLD = 1e11;
 
@@ -106,7 +109,9 @@ export function parseTokenResponse(body: unknown, context: ParseContext): Access
 
   const claims = decodeClaims(wire.access_token);
   const { sentAt } = context;
-  let expiresAt = expiresIn !== undefined ? sentAt + expiresIn * 1000 : undefined;
+  // A lifetime beyond a year is a server bug; capping it keeps every date representable.
+  let expiresAt =
+    expiresIn !== undefined ? sentAt + Math.min(expiresIn, MAX_LIFETIME_S) * 1000 : undefined;
   const exp = claims?.exp;
   if (typeof exp === 'number' && Number.isFinite(exp)) {
     const expMs = exp >= MS_THRESHOLD ? exp : exp * 1000;
@@ -120,7 +125,7 @@ export function parseTokenResponse(body: unknown, context: ParseContext): Access
         },
       );
     } else if (expiresAt === undefined || expMs < expiresAt) {
-      expiresAt = expMs;
+      expiresAt = Math.min(expMs, sentAt + MAX_LIFETIME_S * 1000);
     }
   }
   expiresAt ??= sentAt + context.defaultExpiresIn * 1000;

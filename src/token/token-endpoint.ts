@@ -60,7 +60,7 @@ export class TokenEndpoint {
   constructor(options: ResolvedOptions, observer: Observer) {
     this.#options = options;
     this.#observer = observer;
-    this.#secrets = [options.clientSecret];
+    this.#secrets = secretForms(options);
     const headers: Record<string, string> = {
       'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
       accept: 'application/json',
@@ -88,6 +88,7 @@ export class TokenEndpoint {
   request(request: TokenEndpointRequest): Promise<AccessToken> {
     const { retry } = this.#options;
     const body = this.#body(request.scope);
+    const started = this.#options.now();
     return pRetry((attempt) => this.#attempt(body, request, attempt), {
       retries: retry.retries,
       factor: retry.factor,
@@ -101,10 +102,11 @@ export class TokenEndpoint {
         if (!isRetryable(error)) return false;
         const retryAfter = error instanceof TokenRequestError ? error.retryAfter : undefined;
         if (retryAfter !== undefined) {
-          if (retryAfter > retry.maxRetryAfter) {
+          const elapsed = this.#options.now() - started;
+          if (retryAfter > retry.maxRetryAfter || elapsed + retryAfter > retry.maxRetryTime) {
             this.#observer.log(
               'warn',
-              `the token endpoint asked to retry after ${retryAfter} ms, more than retry.maxRetryAfter; giving up.`,
+              `the token endpoint asked to retry after ${retryAfter} ms, more than retry.maxRetryAfter or the time left in retry.maxRetryTime allows; giving up.`,
             );
             return false;
           }
@@ -205,12 +207,13 @@ export class TokenEndpoint {
       let json: unknown;
       try {
         json = JSON.parse(text);
-      } catch (cause) {
+      } catch {
+        // No `cause`: JSON.parse's message quotes the body, which may be a bare token.
         const type = response.headers.get('content-type') ?? 'no content type';
         throw new TokenResponseError(
           'body',
           `the token endpoint answered ${status} with a body that is not JSON (${type}); check serverUrl/tokenUrl, or a proxy in between.`,
-          { status, response, cause },
+          { status, response },
         );
       }
       return parseTokenResponse(json, {
@@ -344,6 +347,27 @@ export function basicAuthorization(id: string, secret: string, encoding: 'form' 
   const pair = encoding === 'form' ? `${formEncode(id)}:${formEncode(secret)}` : `${id}:${secret}`;
   // Credentials are printable ASCII (checked by the options), so btoa's Latin-1 rule holds.
   return `Basic ${btoa(pair)}`;
+}
+
+/**
+ * Every form in which the client secret leaves this process: as it is, form-encoded (request
+ * bodies, the RFC 6749 Basic form) and inside each Basic header value. All are scrubbed from text
+ * that leaves the library.
+ *
+ * @param options - The client's ID and secret.
+ * @returns The strings to redact.
+ */
+export function secretForms(options: { clientId: string; clientSecret: string }): string[] {
+  const { clientId, clientSecret } = options;
+  return [
+    ...new Set([
+      clientSecret,
+      formEncode(clientSecret),
+      encodeURIComponent(clientSecret),
+      basicAuthorization(clientId, clientSecret, 'form').slice(6),
+      basicAuthorization(clientId, clientSecret, 'plain').slice(6),
+    ]),
+  ];
 }
 
 function formEncode(value: string): string {

@@ -89,23 +89,16 @@ export class TokenManager {
    * @param options - `forceRefresh`, `signal`.
    * @returns The token.
    */
-  async get(scope: readonly string[], key: string, options: GetOptions = {}): Promise<AccessToken> {
-    this.#assertOpen();
-    options.signal?.throwIfAborted();
-    if (options.forceRefresh !== true) {
-      const hit = await this.#lookup(scope, key);
-      if (hit !== undefined) {
-        const now = this.#options.now();
-        const { staleAt, expiredAt } = this.#times(hit.token);
-        if (now < expiredAt) {
-          this.#observer.stats.cacheHits++;
-          if (now >= staleAt) this.#refreshInBackground(hit.key, hit.state?.scope ?? scope);
-          return hit.token;
-        }
-      }
-    }
-    this.#observer.stats.cacheMisses++;
-    return abortable(this.#acquire(key, scope, false), options.signal);
+  get(scope: readonly string[], key: string, options: GetOptions = {}): Promise<AccessToken> {
+    if (this.closed) return Promise.reject(new ClientClosedError());
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (options.forceRefresh === true) return this.#miss(scope, key, signal);
+    const cached = this.#options.store.get(key);
+    // A synchronous store (the default) answers a hit without a single await.
+    return cached instanceof Promise
+      ? cached.then((token) => this.#afterLookup(token, scope, key, signal))
+      : this.#afterLookup(cached, scope, key, signal);
   }
 
   /**
@@ -113,19 +106,21 @@ export class TokenManager {
    * by a resource never evicts a newer one another caller already fetched.
    *
    * @param token - The rejected token.
+   * @param key - Its cache key, when the caller knows it.
    * @returns Whether an entry was removed.
    */
-  async invalidate(token: AccessToken): Promise<boolean> {
-    const key = this.#keys.get(token);
-    const keys = key !== undefined ? [key] : [...this.#states.keys()];
+  async invalidate(token: AccessToken, key?: string): Promise<boolean> {
+    const known = key ?? this.#keys.get(token);
+    const keys = known !== undefined ? [known] : [...this.#states.keys()];
     let removed = false;
     for (const k of keys) {
       if (await this.#options.store.delete(k, token.accessToken)) removed = true;
     }
-    if (removed)
+    if (removed) {
       this.#observer.log('debug', 'invalidated a rejected token.', {
         scope: token.scope.join(' '),
       });
+    }
     return removed;
   }
 
@@ -141,25 +136,51 @@ export class TokenManager {
     if (this.closed) throw new ClientClosedError();
   }
 
-  async #lookup(
+  #afterLookup(
+    token: AccessToken | undefined,
     scope: readonly string[],
     key: string,
-  ): Promise<{ token: AccessToken; key: string; state: KeyState | undefined } | undefined> {
-    const store = this.#options.store;
-    const token = await store.get(key);
-    if (token !== undefined) return { token, key, state: this.#states.get(key) };
-    if (scope.length === 0) return undefined;
-    // A token granted for a wider scope serves a narrower request.
+    signal: AbortSignal | undefined,
+  ): Promise<AccessToken> {
+    if (token !== undefined && this.#serve(token, key, scope)) return Promise.resolve(token);
+    if (token === undefined && scope.length > 0 && this.#states.size > 0) {
+      return this.#covering(scope, key).then((other) => other ?? this.#miss(scope, key, signal));
+    }
+    return this.#miss(scope, key, signal);
+  }
+
+  #miss(
+    scope: readonly string[],
+    key: string,
+    signal: AbortSignal | undefined,
+  ): Promise<AccessToken> {
+    this.#observer.stats.cacheMisses++;
+    return abortable(this.#acquire(key, scope, false), signal);
+  }
+
+  /** Serves `token` if it is still valid, starting a background refresh when it is stale. */
+  #serve(token: AccessToken, key: string, scope: readonly string[]): boolean {
     const now = this.#options.now();
+    const { staleAt, expiredAt } = this.#times(token);
+    if (now >= expiredAt) return false;
+    this.#observer.stats.cacheHits++;
+    // Tokens read from a shared store are new objects: remember their key for invalidate().
+    if (!this.#keys.has(token)) this.#keys.set(token, key);
+    if (now >= staleAt) this.#refreshInBackground(key, this.#states.get(key)?.scope ?? scope);
+    return true;
+  }
+
+  /** A valid token granted for a wider scope serves a narrower request. */
+  async #covering(scope: readonly string[], key: string): Promise<AccessToken | undefined> {
     for (const [otherKey, state] of this.#states) {
       if (otherKey === key || !scopeCovers(state.granted, scope)) continue;
-      const other = await store.get(otherKey);
+      const other = await this.#options.store.get(otherKey);
       if (
         other !== undefined &&
-        now < this.#times(other).expiredAt &&
-        scopeCovers(other.scope, scope)
+        scopeCovers(other.scope, scope) &&
+        this.#serve(other, otherKey, state.scope)
       ) {
-        return { token: other, key: otherKey, state };
+        return other;
       }
     }
     return undefined;
@@ -208,12 +229,14 @@ export class TokenManager {
     return promise;
   }
 
-  #refreshInBackground(key: string, scope: readonly string[]): void {
-    if (this.#inflight.has(key) || this.closed) return;
+  /** Starts one background refresh of `key` unless one is under way or backoff forbids it. */
+  #refreshInBackground(key: string, scope: readonly string[]): boolean {
+    if (this.#inflight.has(key) || this.closed) return false;
     const state = this.#state(key, scope);
-    if (this.#options.now() < state.refreshNotBefore) return;
+    if (this.#options.now() < state.refreshNotBefore) return false;
     this.#observer.stats.refreshes++;
     this.#acquire(key, scope, true).catch(() => undefined); // Reported by #obtain.
+    return true;
   }
 
   async #obtain(key: string, scope: readonly string[], background: boolean): Promise<AccessToken> {
@@ -221,28 +244,28 @@ export class TokenManager {
     const observer = this.#observer;
     try {
       const previous = await store.get(key);
-      const fresh = await this.#endpoint.request({
+      const token = await this.#endpoint.request({
         scope,
         signal: this.#closed.signal,
         background,
       });
       this.#assertOpen();
       const state = this.#state(key, scope);
-      let token = fresh;
-      if (previous !== undefined && fresh.expiresAt <= previous.expiresAt) {
+      // `expires_in` has a resolution of one second, so a re-issued token can look up to a
+      // second "fresher" than the one held: only a real gain counts.
+      const gain =
+        previous === undefined ? Number.POSITIVE_INFINITY : token.expiresAt - previous.expiresAt;
+      if (gain <= Math.min(1_000, 0.25 * token.lifetime)) {
         // The server handed back a token that lives no longer than the one held (servers that
-        // reuse a token until shortly before expiry do this). Refreshing again at once would
-        // loop; wait half of what is left, at least a second.
-        if (previous.expiresAt > fresh.expiresAt) token = previous;
-        const left = this.#times(token).expiredAt - now();
-        state.refreshNotBefore = now() + Math.max(BACKOFF_MIN, left / 2);
+        // reuse a token until shortly before expiry do this). The new one is still the server's
+        // current token, so it is kept; but refreshing again at once would loop: wait half of
+        // what is left, at least a second.
+        state.refreshNotBefore =
+          now() + Math.max(BACKOFF_MIN, (this.#times(token).expiredAt - now()) / 2);
         observer.log(
           'warn',
           'the token endpoint returned a token that expires no later than the cached one; next refresh postponed.',
-          {
-            scope: scope.join(' '),
-            expiresAt: token.expiresAt,
-          },
+          { scope: scope.join(' '), expiresAt: token.expiresAt },
         );
       } else {
         state.refreshNotBefore = 0;
@@ -265,42 +288,45 @@ export class TokenManager {
     } catch (error) {
       observer.stats.failures++;
       observer.hook('onError', { error, scope, background });
-      if (background && !this.closed) {
+      if (!this.closed) {
+        // Back off before the next background attempt, whichever kind of request failed, and
+        // keep an auto-refresh timer alive for the key.
         const state = this.#state(key, scope);
         state.failures++;
         const delay = Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** (state.failures - 1));
         state.refreshNotBefore = now() + delay;
-        observer.log(
-          'warn',
-          `background token refresh failed (${state.failures} in a row); the current token stays in use, retrying in ${delay} ms.`,
-          {
-            error: error instanceof Error ? error.message : String(error),
-            scope: scope.join(' '),
-          },
-        );
-        this.#schedule(key, state, await store.get(key));
-      } else if (!this.closed) {
-        observer.log('error', 'could not get a token.', {
+        const details = {
           error: error instanceof Error ? error.message : String(error),
           scope: scope.join(' '),
-        });
+        };
+        if (background) {
+          observer.log(
+            'warn',
+            `background token refresh failed (${state.failures} in a row); the current token stays in use, retrying in ${delay} ms.`,
+            details,
+          );
+        } else {
+          observer.log('error', 'could not get a token.', details);
+        }
+        const current = await store.get(key);
+        if (current !== undefined) this.#schedule(key, state, current);
       }
       throw error;
     }
   }
 
   /** With `autoRefresh`, sets the timer that renews `key` when its token turns stale. */
-  #schedule(key: string, state: KeyState, token: AccessToken | undefined): void {
+  #schedule(key: string, state: KeyState, token: AccessToken): void {
     if (!this.#options.autoRefresh || this.closed) return;
     clearTimeout(state.timer);
-    const at = Math.max(
-      token === undefined ? 0 : this.#times(token).staleAt,
-      state.refreshNotBefore,
-    );
+    const at = Math.max(this.#times(token).staleAt, state.refreshNotBefore);
     const delay = Math.min(MAX_TIMER, Math.max(0, at - this.#options.now()));
     state.timer = setTimeout(() => {
       state.timer = undefined;
-      this.#refreshInBackground(key, state.scope);
+      // Not started (backoff, or a request under way that will reschedule when it ends)?
+      if (!this.#refreshInBackground(key, state.scope) && !this.#inflight.has(key)) {
+        this.#schedule(key, state, token);
+      }
     }, delay);
     (state.timer as { unref?: () => void }).unref?.();
   }
