@@ -1,3 +1,4 @@
+import { delay, HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { isTimeoutError } from '../src/index.js';
 import { SAMPLE, useEmulator } from './helpers/emulator.js';
@@ -51,5 +52,19 @@ describe('aborts and timeouts in client.fetch', () => {
     ).rejects.toMatchObject({
       name: 'AbortError',
     });
+  });
+
+  it('init.timeout applies to requests to other origins too', async () => {
+    mfp.server.use(
+      http.get('https://slow.example/x', async () => {
+        await delay(2_000);
+        return HttpResponse.json({});
+      }),
+    );
+    const client = mfp.client();
+    const error = await client
+      .fetch('https://slow.example/x', { timeout: 50 })
+      .catch((e: unknown) => e);
+    expect(isTimeoutError(error)).toBe(true);
   });
 });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isInsufficientScopeError } from '../src/index.js';
@@ -91,6 +93,72 @@ describe('over real HTTP against the dev server', () => {
       },
     );
 
+    it('a 401 or 403 from the other origin is not about our token: returned as is', async () => {
+      const grumpy = await startRecordingServer(() => ({
+        status: 401,
+        headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+        body: '',
+      }));
+      const demanding = await startRecordingServer(() => ({
+        status: 403,
+        headers: {
+          'www-authenticate': 'Bearer error="insufficient_scope", scope="admin.everything"',
+        },
+        body: '',
+      }));
+      try {
+        e2e.dev.emulator.protect('/mfp/api/adapters/to-grumpy', {
+          scope: '',
+          handler: () =>
+            new HttpResponse(null, { status: 302, headers: { location: `${grumpy.url}/x` } }),
+        });
+        e2e.dev.emulator.protect('/mfp/api/adapters/to-demanding', {
+          scope: '',
+          handler: () =>
+            new HttpResponse(null, { status: 302, headers: { location: `${demanding.url}/x` } }),
+        });
+        const client = e2e.client();
+        for (let i = 0; i < 3; i++) {
+          expect((await client.fetch(`${e2e.dev.url}/mfp/api/adapters/to-grumpy`)).status).toBe(
+            401,
+          );
+        }
+        expect((await client.fetch(`${e2e.dev.url}/mfp/api/adapters/to-demanding`)).status).toBe(
+          403,
+        );
+        expect(client.stats()).toMatchObject({
+          tokenRequests: 1,
+          reauthentications: 0,
+          stepUps: 0,
+        });
+        expect(e2e.dev.emulator.tokenRequestCount({ scope: 'admin.everything' })).toBe(0);
+      } finally {
+        await grumpy.close();
+        await demanding.close();
+      }
+    });
+
+    it('carries the caller’s fetch options (dispatcher, keepalive…) to every hop, and sets redirected', async () => {
+      const inits: RequestInit[] = [];
+      const client = e2e.client({
+        fetch: (input, init) => {
+          inits.push(init ?? {});
+          const { dispatcher: _, ...real } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+          return fetch(input, real);
+        },
+      });
+      const dispatcher = { marker: true };
+      const res = await client.fetch(`${e2e.dev.url}/mfp/api/adapters/to-same-origin`, {
+        keepalive: true,
+        dispatcher,
+      } as RequestInit);
+      expect(res.status).toBe(200);
+      expect(res.redirected).toBe(true);
+      const hops = inits.filter((init) => init.method !== 'POST'); // leave out token requests
+      expect(hops).toHaveLength(2);
+      for (const init of hops) expect(init).toMatchObject({ keepalive: true, dispatcher });
+    });
+
     it('keeps the token on a same-origin redirect', async () => {
       const client = e2e.client();
       const res = await client.fetch(`${e2e.dev.url}/mfp/api/adapters/to-same-origin`);
@@ -115,6 +183,28 @@ describe('over real HTTP against the dev server', () => {
       });
       expect(res.status).toBe(302);
     });
+  });
+
+  it("with a timeout, the caller's signal still aborts reading the body after the headers", async () => {
+    // A server that sends its headers and a first chunk, then never finishes.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first chunk');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const client = e2e.client({ origins: [origin], requestTimeout: 10_000 });
+      const controller = new AbortController();
+      const res = await client.fetch(`${origin}/stream`, { signal: controller.signal });
+      expect(res.status).toBe(200);
+      const reading = res.text();
+      controller.abort(new Error('enough'));
+      await expect(reading).rejects.toThrow();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('replays a streamed body over a real socket', async () => {

@@ -171,6 +171,39 @@ describe('proactive refresh', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('autoRefresh keeps going after a foreground refresh failed while its timer was due', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    let requests = 0;
+    let failNext = false;
+    const client = new ConfidentialClient({
+      tokenUrl: 'https://as.example/token',
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      retry: false,
+      refresh: { autoRefresh: true },
+      fetch: async () => {
+        requests++;
+        if (failNext) {
+          failNext = false;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return new Response('down', { status: 503 });
+        }
+        return Response.json({ access_token: `t${requests}`, token_type: 'Bearer', expires_in: 2 });
+      },
+    });
+    await client.getToken(); // 2 s token: the timer is due at 1 s
+    await vi.advanceTimersByTimeAsync(900);
+    failNext = true;
+    const forced = client.getToken({ forceRefresh: true }).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(300); // the timer fires while the forced request is under way
+    await forced;
+    expect(requests).toBe(2);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(requests).toBeGreaterThanOrEqual(3); // renewals resumed after the backoff
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    await client.close();
+  });
+
   it('close() stops timers and rejects later calls; Symbol.asyncDispose closes too', async () => {
     const { client } = setup({ refresh: { autoRefresh: true } });
     await client.getToken();

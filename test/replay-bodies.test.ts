@@ -129,4 +129,21 @@ describe('replay of request bodies after a 401', () => {
     mfp.emulator.revokeAllTokens();
     expect((await never.fetch(ECHO)).status).toBe(401);
   });
+
+  it('a 401 that is not replayed still drops the rejected token: the next request gets a new one', async () => {
+    const never = mfp.client({ replay: false });
+    await never.getToken();
+    mfp.emulator.revokeAllTokens();
+    expect((await never.fetch(ECHO)).status).toBe(401);
+    expect((await never.fetch(ECHO)).status).toBe(200);
+    expect(mfp.tokenRequests).toBe(3); // the beforeEach client's, this one's first, its new one
+  });
+
+  it('a 403 that is not replayed still teaches the scope: the next request asks for it at once', async () => {
+    const never = mfp.client({ replay: false });
+    const sample = `${MFP}/mfp/api/adapters/sample/resource`;
+    expect((await never.fetch(sample)).status).toBe(403);
+    expect((await never.fetch(sample)).status).toBe(200);
+    expect(mfp.emulator.counters().resourceCallsByStatus).toMatchObject({ 403: 1, 200: 1 });
+  });
 });

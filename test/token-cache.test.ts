@@ -157,4 +157,25 @@ describe('token cache', () => {
     expect(calls).toContain('set');
     expect(await client.invalidate(b)).toBe(true);
   });
+
+  it('forceRefresh returns the token the server just issued, even if it expires sooner', async () => {
+    const { client } = setup();
+    srv.respond(() => tokenResponse({ expiresIn: 3599 }));
+    const first = await client.getToken();
+    srv.respond(() => tokenResponse({ expiresIn: 60 }));
+    const second = await client.getToken({ forceRefresh: true });
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(await client.getToken()).toBe(second);
+  });
+
+  it('invalidate works for a token another client put in a shared store', async () => {
+    const store = new MemoryTokenStore();
+    const a = setup({ store });
+    const b = setup({ store });
+    await a.client.getToken();
+    const shared = await b.client.getToken();
+    expect(srv.count).toBe(1);
+    expect(await b.client.invalidate(shared)).toBe(true);
+    expect((await b.client.getToken()).accessToken).not.toBe(shared.accessToken);
+  });
 });

@@ -101,4 +101,13 @@ describe('token expiry', () => {
     srv.respond(() => tokenResponse({ accessToken: 'abc.def.ghi' }));
     expect((await client.getToken()).claims).toBeUndefined();
   });
+
+  it('caps an absurd lifetime at one year, so the token still prints', async () => {
+    const { clock, client } = setup();
+    srv.respond(() => tokenResponse({ expiresIn: 1e13 }));
+    const token = await client.getToken();
+    expect(token.expiresAt).toBe(clock.t + 365 * 24 * 3600 * 1000);
+    expect(() => JSON.stringify(token)).not.toThrow();
+    expect(String(token)).toMatch(/expires 2027-/);
+  });
 });

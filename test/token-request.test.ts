@@ -126,6 +126,15 @@ describe('token request', () => {
       expect(error.status).toBe(200);
     });
 
+    it('a bare token in a non-JSON body never reaches the error or its cause', async () => {
+      const error = await bad('bare-token-value-LEAK', {
+        headers: { 'content-type': 'text/plain' },
+      });
+      const { inspect } = await import('node:util');
+      expect(inspect(error, { depth: 5 })).not.toContain('bare-token-value-LEAK');
+      expect(error.cause).toBeUndefined();
+    });
+
     it('accepts token_type in any case and expires_in as a numeric string', async () => {
       srv.respond(() => tokenResponse({ tokenType: 'bearer', expiresIn: '3599' }));
       const token = await client().getToken();
@@ -225,6 +234,26 @@ describe('token request', () => {
       expect(srv.count).toBe(1);
       expect(error.status).toBe(307);
       expect(error.message).toContain('set tokenUrl to the final URL');
+    });
+
+    it('scrubs the secret in the forms the client sends it (form-encoded, inside Basic)', async () => {
+      const secret = 's3cr3t+value/x';
+      const basic = btoa(`${CLIENT_ID}:${encodeURIComponent(secret)}`);
+      srv.respond(() =>
+        HttpResponse.json(
+          {
+            error: 'invalid_client',
+            error_description: `got client_secret=s3cr3t%2Bvalue%2Fx and Basic ${basic}`,
+          },
+          { status: 400 },
+        ),
+      );
+      const error = (await client({ clientSecret: secret })
+        .getToken()
+        .catch((e: unknown) => e)) as TokenRequestError;
+      expect(error.message).not.toContain('s3cr3t%2Bvalue%2Fx');
+      expect(error.message).not.toContain(basic);
+      expect(error.errorDescription).toBe('got client_secret=[redacted] and Basic [redacted]');
     });
 
     it('scrubs the secret if a server echoes it', async () => {
