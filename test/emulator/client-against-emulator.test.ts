@@ -10,18 +10,19 @@ describe('docs/testing.md: the client against the MSW emulator', () => {
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   afterAll(() => server.close());
 
-  it('gets a token and reads the protected resource', async () => {
+  it('reads the protected resource', async () => {
     const client = new ConfidentialClient({
       serverUrl: 'http://localhost:9080',
       clientId: 'test',
       clientSecret: 'test',
     });
-    const token = await client.getToken({ scope: 'accessRestricted' });
-    const res = await fetch('http://localhost:9080/mfp/api/adapters/sample/resource', {
-      headers: { authorization: token.authorization },
-    });
+    // The first call meets the 403, learns `accessRestricted`, gets that token and retries.
+    const res = await client.fetch('http://localhost:9080/mfp/api/adapters/sample/resource');
     expect(res.status).toBe(200);
-    expect(emulator.tokenRequestCount({ clientId: 'test', scope: 'accessRestricted' })).toBe(1);
+    expect(emulator.counters().resourceCallsByStatus).toEqual({ 403: 1, 200: 1 });
+    expect(
+      emulator.tokenRequestCount({ clientId: 'test', scope: 'RegisteredClient accessRestricted' }),
+    ).toBe(1);
     await client.close();
   });
 });
