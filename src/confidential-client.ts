@@ -97,6 +97,7 @@ export class ConfidentialClient implements AsyncDisposable {
         entry: (scope) => this.#scopeEntry(scope),
         entryFor: (scope) => this.#entryFor(scope),
         get: (entry, signal) => this.#manager.get(entry.scope, entry.key, { signal }),
+        peek: (entry) => this.#manager.peek(entry.scope, entry.key),
         invalidate: (token) => this.#manager.invalidate(token),
       },
       this.#observer,

@@ -126,4 +126,14 @@ describe('client.fetch', () => {
     await client.close();
     await expect(client.fetch(SAMPLE)).rejects.toMatchObject({ code: 'ERR_CC_CLOSED' });
   });
+
+  it('rejects (never throws synchronously) on a bad URL or scope, like fetch', async () => {
+    const client = mfp.client();
+    let pending: Promise<Response> | undefined;
+    expect(() => {
+      pending = client.fetch(SAMPLE, { scope: 'bad"scope' });
+    }).not.toThrow();
+    await expect(pending).rejects.toMatchObject({ code: 'ERR_CC_CONFIGURATION' });
+    await expect(client.fetch('not a url')).rejects.toBeInstanceOf(TypeError);
+  });
 });

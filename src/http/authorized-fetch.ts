@@ -6,7 +6,11 @@ import { normalizeScope, type ScopeInput, scopeCovers, unionScope } from '../sco
 import type { AccessToken } from '../token/access-token.js';
 import { LearnedScopes } from './learned-scopes.js';
 import { classifyChallenge } from './parse-www-authenticate.js';
-import { prepareReplayableRequest, type ReplayableRequest } from './replayable-body.js';
+import {
+  prepareReplayableRequest,
+  prepareReplayableRequestSync,
+  type ReplayableRequest,
+} from './replayable-body.js';
 
 /** `RequestInit` plus what `client.fetch` adds. */
 export interface AuthorizedRequestInit extends RequestInit {
@@ -36,6 +40,8 @@ export interface TokenSource {
   entryFor(scope: readonly string[]): ScopeEntry;
   /** A token for the entry (cache, single-flight, refresh). */
   get(entry: ScopeEntry, signal: AbortSignal | undefined): Promise<AccessToken>;
+  /** The cached, valid token for the entry without a promise, if the store can tell at once. */
+  peek(entry: ScopeEntry): AccessToken | undefined;
   /** Compare-and-invalidate. */
   invalidate(token: AccessToken): Promise<boolean>;
 }
@@ -76,6 +82,10 @@ export class AuthorizedFetch {
   readonly #tokens: TokenSource;
   readonly #observer: Observer;
   readonly #learned = new LearnedScopes<ScopeEntry>();
+  /** Parsed request URLs by their text: the hot path calls the same few URLs over and over. */
+  readonly #targets = new Map<string, Target>();
+  /** Final responses of redirects that left the request's origin: their challenges are not ours. */
+  readonly #foreign = new WeakSet<Response>();
 
   /**
    * @param options - Resolved options.
@@ -95,7 +105,7 @@ export class AuthorizedFetch {
    * @param init - Request options.
    * @returns The response, whatever its status (like `fetch`).
    */
-  async fetch(input: RequestInfo | URL, init?: AuthorizedRequestInit): Promise<Response> {
+  fetch(input: RequestInfo | URL, init?: AuthorizedRequestInit): Promise<Response> {
     let rest: RequestInit | undefined = init;
     let scopeInput: ScopeInput | undefined;
     let timeout = this.#options.requestTimeout;
@@ -105,39 +115,75 @@ export class AuthorizedFetch {
       timeout = perRequest ?? timeout;
       rest = others;
     }
-    const url = new URL(
-      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
-    );
-    const callerSignal =
-      rest?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
-    if (timeout === undefined) return this.#route(input, rest, url, scopeInput, callerSignal);
+    try {
+      const target = this.#target(input);
+      const callerSignal =
+        rest?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
+      if (timeout === undefined) return this.#route(input, rest, target, scopeInput, callerSignal);
+      return this.#timed(input, rest, target, scopeInput, callerSignal, timeout);
+    } catch (error) {
+      // Like fetch: a bad URL or scope rejects, it never throws synchronously.
+      return Promise.reject(error);
+    }
+  }
 
+  async #timed(
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+    target: Target,
+    scopeInput: ScopeInput | undefined,
+    callerSignal: AbortSignal | undefined,
+    timeout: number,
+  ): Promise<Response> {
     // The limit runs until the response headers arrive; the caller's own signal keeps covering
     // the body after that, as with fetch.
     const limit = new AbortController();
     const timer = setTimeout(
-      () => limit.abort(new TimeoutError(url.origin + url.pathname, timeout)),
+      () => limit.abort(new TimeoutError(target.resource, timeout)),
       timeout,
     );
     const signal =
       callerSignal === undefined ? limit.signal : anySignal(callerSignal, limit.signal);
     try {
-      return await this.#route(input, { ...rest, signal }, url, scopeInput, signal);
+      return await this.#route(input, { ...init, signal }, target, scopeInput, signal);
     } finally {
       clearTimeout(timer);
     }
   }
 
+  /** The parsed URL of a request and what the policy says of it, memoized for string URLs. */
+  #target(input: RequestInfo | URL): Target {
+    if (typeof input === 'string') {
+      let target = this.#targets.get(input);
+      if (target === undefined) {
+        target = this.#parseTarget(new URL(input));
+        if (this.#targets.size >= MAX_TARGETS) this.#targets.clear();
+        this.#targets.set(input, target);
+      }
+      return target;
+    }
+    return this.#parseTarget(new URL(input instanceof URL ? input.href : input.url));
+  }
+
+  #parseTarget(url: URL): Target {
+    return { url, resource: url.origin + url.pathname, allowed: this.#allowed(url) };
+  }
+
   #route(
     input: RequestInfo | URL,
     init: RequestInit | undefined,
-    url: URL,
+    target: Target,
     scopeInput: ScopeInput | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Response> {
-    return this.#allowed(url)
-      ? this.#authorized(input, init, url, scopeInput, signal)
-      : this.#options.fetch(input, init);
+    if (!target.allowed) return this.#options.fetch(input, init);
+    // The hot path (a URL, no body to read, a cached token) takes no await until fetch itself.
+    const prepared = prepareReplayableRequestSync(input, init);
+    if (prepared !== undefined)
+      return this.#authorized(prepared, input, init, target, scopeInput, signal);
+    return prepareReplayableRequest(input, init, {
+      maxBufferedBytes: this.#options.maxReplayBodyBytes,
+    }).then((p) => this.#authorized(p, input, init, target, scopeInput, signal));
   }
 
   /** Whether a token may be sent to `url`'s origin. */
@@ -152,48 +198,65 @@ export class AuthorizedFetch {
     );
   }
 
-  async #authorized(
+  #authorized(
+    prepared: ReplayableRequest,
     input: RequestInfo | URL,
     init: RequestInit | undefined,
-    url: URL,
+    target: Target,
     scopeInput: ScopeInput | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Response> {
-    const prepared = await prepareReplayableRequest(input, init, {
-      maxBufferedBytes: this.#options.maxReplayBodyBytes,
-    });
     const headers = prepared.headers();
     // The caller's own Authorization header wins: it is not our token, so it is neither replaced
     // nor retried.
     if (headers.has('authorization')) return this.#options.fetch(...prepared.build(headers));
 
-    const resource = url.origin + url.pathname;
+    const { resource } = target;
     const learned = scopeInput === undefined ? this.#learned.get(resource) : undefined;
-    let entry = learned ?? this.#tokens.entry(scopeInput);
-    let token: AccessToken;
-    try {
-      token = await this.#tokens.get(entry, signal);
-    } catch (error) {
-      if (learned === undefined || !isInvalidScope(error)) throw error;
-      // The server no longer grants what this resource needed: forget it, and say so.
-      this.#learned.delete(resource);
-      throw new InsufficientScopeError({
-        requiredScope: learned.scope,
-        requestedScope: learned.scope,
-        resource,
-        cause: error,
-      });
-    }
-    let sent = await this.#send(prepared, headers, token, url, input, init, signal);
+    const entry = learned ?? this.#tokens.entry(scopeInput);
+    const request: Exchange = { prepared, input, init, target, signal, entry, token: undefined };
+    const cached = this.#tokens.peek(entry);
+    if (cached !== undefined) return this.#sendChecked(request, headers, cached);
+    return this.#tokens.get(entry, signal).then(
+      (token) => this.#sendChecked(request, headers, token),
+      (error: unknown) => {
+        if (learned === undefined || !isInvalidScope(error)) throw error;
+        // The server no longer grants what this resource needed: forget it, and say so.
+        this.#learned.delete(resource);
+        throw new InsufficientScopeError({
+          requiredScope: learned.scope,
+          requestedScope: learned.scope,
+          resource,
+          cause: error,
+        });
+      },
+    );
+  }
 
+  /** Sends with `token`; a 401/403 answered on our own origin goes to {@link #recover}. */
+  #sendChecked(request: Exchange, headers: Headers, token: AccessToken): Promise<Response> {
+    request.token = token;
+    return this.#send(request, headers, token).then((response) =>
+      (response.status === 401 || response.status === 403) && !this.#foreign.has(response)
+        ? this.#recover(request, response)
+        : response,
+    );
+  }
+
+  /** The 401 re-token and 403 step-up loop: each at most once per distinct cause. */
+  async #recover(request: Exchange, first: Response): Promise<Response> {
+    const { prepared, target, signal } = request;
+    const { resource } = target;
     const stats = this.#observer.stats;
+    let { entry } = request;
+    let token = request.token as AccessToken;
+    let response = first;
     let retokened = false;
     let stepUps = 0;
     let challenges: Set<string> | undefined;
     for (;;) {
-      const { response } = sent;
       // A challenge from another origin, reached through a redirect, is not about our token.
-      if (!sent.authorized) return response;
+      if (this.#foreign.has(response)) return response;
       const header = response.headers.get('www-authenticate');
       const action = classifyChallenge(response.status, header);
       if (action.kind === 'none') return response;
@@ -258,7 +321,7 @@ export class AuthorizedFetch {
         throw error;
       }
       await cancel(response);
-      sent = await this.#send(prepared, prepared.headers(), token, url, input, init, signal);
+      response = await this.#send(request, prepared.headers(), token);
     }
   }
 
@@ -280,29 +343,34 @@ export class AuthorizedFetch {
 
   /**
    * Sends the request with the token and follows redirects by hand: the token goes only to hops
-   * on the request's own origin, whatever the `fetch` implementation would do.
-   *
-   * @returns The final response, and whether our token was on the request that got it.
+   * on the request's own origin, whatever the `fetch` implementation would do. A final response
+   * from another origin is remembered in {@link #foreign}.
    */
-  async #send(
-    prepared: ReplayableRequest,
-    headers: Headers,
-    token: AccessToken,
-    url: URL,
-    input: RequestInfo | URL,
-    init: RequestInit | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<{ response: Response; authorized: boolean }> {
+  #send(request: Exchange, headers: Headers, token: AccessToken): Promise<Response> {
+    const { prepared, input, init } = request;
     headers.set('authorization', token.authorization);
     const [sendInput, sendInit] = prepared.build(headers);
     const mode = init?.redirect ?? (input instanceof Request ? input.redirect : 'follow');
-    if (mode !== 'follow') {
-      return { response: await this.#options.fetch(sendInput, sendInit), authorized: true };
-    }
-
+    if (mode !== 'follow') return this.#options.fetch(sendInput, sendInit);
     sendInit.redirect = 'manual';
-    let response = await this.#options.fetch(sendInput, sendInit);
-    let authorized = true;
+    return this.#options
+      .fetch(sendInput, sendInit)
+      .then((response) =>
+        REDIRECTS.has(response.status)
+          ? this.#follow(request, response, sendInit, token)
+          : response,
+      );
+  }
+
+  async #follow(
+    request: Exchange,
+    first: Response,
+    sendInit: RequestInit,
+    token: AccessToken,
+  ): Promise<Response> {
+    const { prepared, input, target, signal } = request;
+    const { url } = target;
+    let response = first;
     let current = url;
     let method = prepared.method;
     let body = sendInit.body;
@@ -313,7 +381,12 @@ export class AuthorizedFetch {
       headers: _headers,
       duplex: _duplex,
       ...base
-    } = input instanceof Request ? { ...requestOptions(input), ...sendInit } : sendInit;
+    } = (
+      input instanceof Request ? { ...requestOptions(input), ...sendInit } : sendInit
+    ) as RequestInit & {
+      duplex?: 'half';
+    };
+    let foreign = false;
     let hop = 0;
     for (; REDIRECTS.has(response.status); hop++) {
       const location = response.headers.get('location');
@@ -321,7 +394,7 @@ export class AuthorizedFetch {
       if (hop >= MAX_REDIRECTS) {
         await cancel(response);
         throw new TypeError(
-          `confidential-client: more than ${MAX_REDIRECTS} redirects from ${url.origin}${url.pathname}`,
+          `confidential-client: more than ${MAX_REDIRECTS} redirects from ${target.resource}`,
         );
       }
       const next = new URL(location, current);
@@ -340,8 +413,8 @@ export class AuthorizedFetch {
         for (const name of BODY_HEADERS) hopHeaders.delete(name);
       }
       // Same origin as the request the caller made: the token goes along; any other: it does not.
-      authorized = next.origin === url.origin;
-      if (authorized) hopHeaders.set('authorization', token.authorization);
+      foreign = next.origin !== url.origin;
+      if (!foreign) hopHeaders.set('authorization', token.authorization);
       const hopInit: RequestInit & { duplex?: 'half' } = {
         ...base,
         method,
@@ -360,9 +433,34 @@ export class AuthorizedFetch {
     }
     // As fetch reports it for a redirected response.
     if (hop > 0) Object.defineProperty(response, 'redirected', { value: true });
-    return { response, authorized };
+    if (foreign) this.#foreign.add(response);
+    return response;
   }
 }
+
+/** A request URL with what the client decided about it. */
+interface Target {
+  readonly url: URL;
+  /** Origin + path: the key of learned scopes. */
+  readonly resource: string;
+  /** Whether the token may go there. */
+  readonly allowed: boolean;
+}
+
+/** One `client.fetch` call as it goes through sends, redirects and replays. */
+interface Exchange {
+  readonly prepared: ReplayableRequest;
+  readonly input: RequestInfo | URL;
+  readonly init: RequestInit | undefined;
+  readonly target: Target;
+  readonly signal: AbortSignal | undefined;
+  readonly entry: ScopeEntry;
+  /** The token of the first send. */
+  token: AccessToken | undefined;
+}
+
+/** The most request URLs whose parsing is remembered. */
+const MAX_TARGETS = 1_000;
 
 const BODY_HEADERS = [
   'content-type',

@@ -104,6 +104,36 @@ function isReusableBody(body: object): boolean {
 }
 
 /**
+ * The synchronous fast path of {@link prepareReplayableRequest}: for a URL input whose body needs
+ * no reading (none, a string, bytes, a Blob, `URLSearchParams`, `FormData`), the prepared request
+ * without a promise. `undefined` for `Request` inputs and stream bodies: use
+ * {@link prepareReplayableRequest}.
+ *
+ * @param input - The request's URL.
+ * @param init - Request options.
+ * @returns The prepared request, or `undefined` when the body must be read first.
+ */
+export function prepareReplayableRequestSync(
+  input: Input,
+  init?: ReplayableRequestInit,
+): ReplayableRequest | undefined {
+  if (isRequest(input)) return undefined;
+  const body = init?.body;
+  if (body === undefined || body === null || typeof body === 'string' || isReusableBody(body)) {
+    const url = typeof input === 'string' ? input : input.href;
+    return new Prepared(
+      url,
+      normalizeMethod(init?.method ?? 'GET'),
+      input,
+      init,
+      init?.headers,
+      undefined,
+    );
+  }
+  return undefined;
+}
+
+/**
  * Prepares a request so that it can be sent again after a `401`/`403` or a `307`/`308`.
  *
  * Takes the arguments of `fetch` unchanged. A `Request` combined with a non-empty `init` is first

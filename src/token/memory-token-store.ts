@@ -29,6 +29,8 @@ export class MemoryTokenStore implements TokenStore {
   readonly #entries = new Map<string, Entry>();
   readonly #maxEntries: number;
   readonly #now: () => number;
+  /** The most recently used key (the last in the map), if known. */
+  #newest: string | undefined;
 
   /** @param options - Size bound and clock. */
   constructor(options: MemoryTokenStoreOptions = {}) {
@@ -51,18 +53,23 @@ export class MemoryTokenStore implements TokenStore {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expires <= this.#now()) {
-      this.#entries.delete(key);
+      this.delete(key);
       return undefined;
     }
-    // Re-insert to mark as most recently used (Map keeps insertion order).
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    // Re-insert to mark as most recently used (Map keeps insertion order), unless it already is:
+    // the hot path reads one key over and over.
+    if (key !== this.#newest) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      this.#newest = key;
+    }
     return entry.token;
   }
 
   set(key: string, token: AccessToken, ttl: number): void {
     this.#entries.delete(key);
     this.#entries.set(key, { token, expires: this.#now() + Math.max(0, ttl) });
+    this.#newest = key;
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value as string;
       this.#entries.delete(oldest);
@@ -73,11 +80,13 @@ export class MemoryTokenStore implements TokenStore {
     const entry = this.#entries.get(key);
     if (entry === undefined) return false;
     if (ifAccessToken !== undefined && entry.token.accessToken !== ifAccessToken) return false;
+    if (key === this.#newest) this.#newest = undefined;
     return this.#entries.delete(key);
   }
 
   /** Removes every entry. */
   clear(): void {
     this.#entries.clear();
+    this.#newest = undefined;
   }
 }

@@ -5,6 +5,7 @@ import { scopeCovers } from '../scope.js';
 import { abortable } from '../util/abortable.js';
 import type { AccessToken } from './access-token.js';
 import { cacheKey } from './cache-key.js';
+import { MemoryTokenStore } from './memory-token-store.js';
 import type { TokenEndpoint } from './token-endpoint.js';
 
 /** What the manager remembers about one cache key, besides the token in the store. */
@@ -52,6 +53,8 @@ export class TokenManager {
   readonly #states = new Map<string, KeyState>();
   readonly #keys = new WeakMap<AccessToken, string>();
   readonly #closed = new AbortController();
+  /** Whether the store is known to answer synchronously (the built-in memory store). */
+  readonly #syncStore: boolean;
 
   /**
    * @param options - Resolved client options.
@@ -62,6 +65,7 @@ export class TokenManager {
     this.#options = options;
     this.#endpoint = endpoint;
     this.#observer = observer;
+    this.#syncStore = options.store instanceof MemoryTokenStore;
   }
 
   /** Whether {@link close} was called. */
@@ -99,6 +103,21 @@ export class TokenManager {
     return cached instanceof Promise
       ? cached.then((token) => this.#afterLookup(token, scope, key, signal))
       : this.#afterLookup(cached, scope, key, signal);
+  }
+
+  /**
+   * The cached token for `key` without a promise, when the store answers synchronously and the
+   * token is still valid (counted as a cache hit; a stale one also starts its background
+   * refresh). `undefined` otherwise: then call {@link get}.
+   *
+   * @param scope - Sorted unique scope elements.
+   * @param key - `keyFor(scope)`.
+   * @returns The token, or `undefined`.
+   */
+  peek(scope: readonly string[], key: string): AccessToken | undefined {
+    if (!this.#syncStore || this.closed) return undefined;
+    const token = this.#options.store.get(key) as AccessToken | undefined;
+    return token !== undefined && this.#serve(token, key, scope) ? token : undefined;
   }
 
   /**
