@@ -8,7 +8,7 @@
  * 3. Also: `client.ky` vs `ky` with a fixed header (information), and the 401 → new token →
  *    replay path (latency as information; 64 concurrent 401s must cause one token request).
  *
- * Options: `--requests N` per round (2500), `--rounds N` measured pairs (10), `--concurrency N`
+ * Options: `--requests N` per round (400), `--rounds N` measured pairs (60), `--concurrency N`
  * (64), `--cold N` (10000), `--server process|in-process` (process), `--no-ky`, `--no-retoken`,
  * `--strict` (exit 1 when the throughput target is missed too, not only on a wrong count).
  * @module
@@ -29,8 +29,8 @@ const RATIO_TARGET = 0.97;
 
 const { values: args } = parseArgs({
   options: {
-    requests: { type: 'string', default: '2500' },
-    rounds: { type: 'string', default: '10' },
+    requests: { type: 'string', default: '400' },
+    rounds: { type: 'string', default: '60' },
     concurrency: { type: 'string', default: '64' },
     cold: { type: 'string', default: '10000' },
     server: { type: 'string', default: 'process' },

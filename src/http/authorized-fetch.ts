@@ -177,6 +177,21 @@ export class AuthorizedFetch {
     signal: AbortSignal | undefined,
   ): Promise<Response> {
     if (!target.allowed) return this.#options.fetch(input, init);
+    if (init === undefined && scopeInput === undefined && !(input instanceof Request)) {
+      // The hottest path, `client.fetch(url)` on a cached token: nothing to prepare, and the
+      // same init fetch would get from the caller plus our header.
+      const entry = this.#learned.get(target.resource) ?? this.#tokens.entry(undefined);
+      const token = this.#tokens.peek(entry);
+      if (token !== undefined) {
+        return this.#options
+          .fetch(input, { headers: { authorization: token.authorization }, redirect: 'manual' })
+          .then((response) =>
+            response.status === 401 || response.status === 403 || REDIRECTS.has(response.status)
+              ? this.#afterBareSend(response, input, target, entry, token)
+              : response,
+          );
+      }
+    }
     // The hot path (a URL, no body to read, a cached token) takes no await until fetch itself.
     const prepared = prepareReplayableRequestSync(input, init);
     if (prepared !== undefined)
@@ -230,6 +245,34 @@ export class AuthorizedFetch {
           cause: error,
         });
       },
+    );
+  }
+
+  /** A redirect, 401 or 403 after the hottest path's send: on to the general machinery. */
+  #afterBareSend(
+    response: Response,
+    input: string | URL,
+    target: Target,
+    entry: ScopeEntry,
+    token: AccessToken,
+  ): Promise<Response> {
+    const prepared = prepareReplayableRequestSync(input) as ReplayableRequest;
+    const request: Exchange = {
+      prepared,
+      input,
+      init: undefined,
+      target,
+      signal: undefined,
+      entry,
+      token,
+    };
+    const followed = REDIRECTS.has(response.status)
+      ? this.#follow(request, response, { redirect: 'manual' }, token)
+      : Promise.resolve(response);
+    return followed.then((final) =>
+      (final.status === 401 || final.status === 403) && !this.#foreign.has(final)
+        ? this.#recover(request, final)
+        : final,
     );
   }
 

@@ -123,7 +123,7 @@ export function prepareReplayableRequestSync(
     const url = typeof input === 'string' ? input : input.href;
     return new Prepared(
       url,
-      normalizeMethod(init?.method ?? 'GET'),
+      init?.method === undefined ? 'GET' : normalizeMethod(init.method),
       input,
       init,
       init?.headers,
@@ -180,7 +180,7 @@ export async function prepareReplayableRequest(
     return prepareFromRequest(request, limit);
   }
   const url = typeof input === 'string' ? input : input.href;
-  const method = normalizeMethod(init?.method ?? 'GET');
+  const method = init?.method === undefined ? 'GET' : normalizeMethod(init.method);
   const body = init?.body;
   if (body === undefined || body === null || typeof body === 'string' || isReusableBody(body)) {
     return new Prepared(url, method, input, init, init?.headers, undefined);

@@ -180,8 +180,14 @@ export class TokenManager {
   /** Serves `token` if it is still valid, starting a background refresh when it is stale. */
   #serve(token: AccessToken, key: string, scope: readonly string[]): boolean {
     const now = this.#options.now();
-    const { staleAt, expiredAt } = this.#times(token);
+    // #times inlined: this runs on every cache hit.
+    const lifetime = Math.max(0, token.lifetime);
+    const expiredAt = token.expiresAt - Math.max(0, this.#options.clockSkew(lifetime));
     if (now >= expiredAt) return false;
+    const staleAt = Math.min(
+      expiredAt,
+      token.expiresAt - Math.max(0, this.#options.refreshBefore(lifetime)),
+    );
     this.#observer.stats.cacheHits++;
     // Tokens read from a shared store are new objects: remember their key for invalidate().
     if (!this.#keys.has(token)) this.#keys.set(token, key);
