@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import ky from 'ky';
 import { ConfidentialClient } from '../src/index.js';
 import { collectGarbage, median, type RoundResult, runLoad } from './load.js';
+import { measureOverhead } from './overhead.js';
 import { type BenchServer, type ServerStats, startServer } from './server.js';
 import { startServerProcess } from './server-process.js';
 
@@ -78,6 +79,7 @@ try {
       `${REQUESTS} requests/round · concurrency ${CONCURRENCY}\n`,
   );
   await throughput();
+  await overhead();
   await coldStart();
   if (!args['no-retoken']) await retoken();
 } finally {
@@ -360,6 +362,23 @@ async function retoken(): Promise<void> {
     target: '= 1',
     pass: concurrent.tokenRequests === 1 && sequential.tokenRequests === SAMPLES,
     correctness: true,
+  });
+}
+
+/** The package's own cost per call, without the network (information). */
+async function overhead(): Promise<void> {
+  const { rawMicros, clientMicros } = await measureOverhead();
+  const extra = clientMicros - rawMicros;
+  console.info(
+    `\n1b. client.fetch overhead over a stub fetch (no network): ${fmt(extra, 2)} µs per call ` +
+      `(stub alone ${fmt(rawMicros, 2)} µs, through client.fetch ${fmt(clientMicros, 2)} µs)\n`,
+  );
+  verdicts.push({
+    metric: 'client.fetch overhead, stub fetch, per call',
+    value: `${fmt(extra, 2)} µs`,
+    target: 'info',
+    pass: undefined,
+    correctness: false,
   });
 }
 
