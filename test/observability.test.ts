@@ -1,13 +1,7 @@
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { ConfidentialClient, type ConfidentialClientOptions, type Hooks } from '../src/index.js';
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  SERVER,
-  tokenResponse,
-  useTokenServer,
-} from './helpers/token-server.js';
+import type { ConfidentialClientOptions, Hooks } from '../src/index.js';
+import { newClient, SERVER, tokenResponse, useTokenServer } from './helpers/token-server.js';
 
 const srv = useTokenServer();
 
@@ -26,10 +20,7 @@ const setup = (extra: Partial<ConfidentialClientOptions> = {}) => {
     warn: (m: string) => lines.push(['warn', m]),
     error: (m: string) => lines.push(['error', m]),
   };
-  const client = new ConfidentialClient({
-    serverUrl: SERVER,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
+  const client = newClient({
     retry: { retries: 1, minTimeout: 0 },
     hooks,
     logger,

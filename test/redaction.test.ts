@@ -1,14 +1,14 @@
 import { inspect } from 'node:util';
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { ConfidentialClient, type ConfidentialClientOptions } from '../src/index.js';
+import type { ConfidentialClientOptions } from '../src/index.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
   fakeClock,
   fakeJwt,
   flush,
-  SERVER,
+  newClient,
   tokenResponse,
   useTokenServer,
 } from './helpers/token-server.js';
@@ -53,10 +53,7 @@ describe('secrets and tokens never leak', () => {
     };
     const clock = fakeClock();
     const make = (extra: Partial<ConfidentialClientOptions> = {}) =>
-      new ConfidentialClient({
-        serverUrl: SERVER,
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
+      newClient({
         now: clock.now,
         logger,
         hooks,

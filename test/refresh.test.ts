@@ -12,7 +12,7 @@ import {
   CLIENT_SECRET,
   fakeClock,
   flush,
-  SERVER,
+  newClient,
   tokenResponse,
   useTokenServer,
 } from './helpers/token-server.js';
@@ -24,10 +24,7 @@ const setup = (extra: Partial<ConfidentialClientOptions> = {}) => {
   const clock = fakeClock();
   const errors: ErrorEvent[] = [];
   const warnings: string[] = [];
-  const client = new ConfidentialClient({
-    serverUrl: SERVER,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
+  const client = newClient({
     now: clock.now,
     retry: false,
     hooks: { onError: (e) => errors.push(e) },
@@ -149,10 +146,7 @@ describe('proactive refresh', () => {
 
   it('autoRefresh renews tokens on an unref’d timer while the app is idle', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const client = new ConfidentialClient({
-      serverUrl: SERVER,
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
+    const client = newClient({
       retry: false,
       refresh: { autoRefresh: true },
     });

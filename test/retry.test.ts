@@ -1,21 +1,13 @@
 import { HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  ConfidentialClient,
   type ConfidentialClientOptions,
   isNetworkError,
   isTimeoutError,
   isTokenRequestError,
   type RetryEvent,
 } from '../src/index.js';
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  flush,
-  SERVER,
-  tokenResponse,
-  useTokenServer,
-} from './helpers/token-server.js';
+import { flush, newClient, tokenResponse, useTokenServer } from './helpers/token-server.js';
 
 const srv = useTokenServer();
 
@@ -24,10 +16,7 @@ const setup = (
   extra: Partial<ConfidentialClientOptions> = {},
 ) => {
   const retries: RetryEvent[] = [];
-  const client = new ConfidentialClient({
-    serverUrl: SERVER,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
+  const client = newClient({
     retry: retry === false ? false : { randomize: false, minTimeout: 100, ...retry },
     hooks: { onRetry: (e) => retries.push(e) },
     ...extra,

@@ -1,21 +1,11 @@
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { ConfidentialClient, isTokenRequestError } from '../src/index.js';
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  flush,
-  SERVER,
-  tokenResponse,
-  useTokenServer,
-} from './helpers/token-server.js';
+import { isTokenRequestError } from '../src/index.js';
+import { flush, newClient, tokenResponse, useTokenServer } from './helpers/token-server.js';
 
 const srv = useTokenServer();
 const client = () =>
-  new ConfidentialClient({
-    serverUrl: SERVER,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
+  newClient({
     retry: false,
   });
 

@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   AccessToken,
-  ConfidentialClient,
   type ConfidentialClientOptions,
   MemoryTokenStore,
   type TokenStore,
 } from '../src/index.js';
 import {
-  CLIENT_ID,
-  CLIENT_SECRET,
   fakeClock,
+  newClient,
   SERVER,
   tokenResponse,
   useTokenServer,
@@ -19,10 +17,7 @@ const srv = useTokenServer();
 
 const setup = (extra: Partial<ConfidentialClientOptions> = {}) => {
   const clock = fakeClock();
-  const client = new ConfidentialClient({
-    serverUrl: SERVER,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
+  const client = newClient({
     now: clock.now,
     ...extra,
   });

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfidentialClient, type ConfidentialClientOptions } from '../src/index.js';
+import type { ConfidentialClientOptions } from '../src/index.js';
 import {
   CLIENT_ID,
-  CLIENT_SECRET,
   fakeClock,
   fakeJwt,
-  SERVER,
+  newClient,
   tokenResponse,
   useTokenServer,
 } from './helpers/token-server.js';
@@ -16,10 +15,7 @@ describe('token expiry', () => {
   const setup = (extra: Partial<ConfidentialClientOptions> = {}) => {
     const clock = fakeClock();
     const logs: string[] = [];
-    const client = new ConfidentialClient({
-      serverUrl: SERVER,
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
+    const client = newClient({
       now: clock.now,
       logger: { debug() {}, info() {}, warn: (m) => logs.push(m), error: (m) => logs.push(m) },
       ...extra,

@@ -1,7 +1,6 @@
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import {
-  ConfidentialClient,
   type ConfidentialClientOptions,
   isConfidentialClientError,
   isTokenRequestError,
@@ -12,17 +11,14 @@ import {
 import {
   CLIENT_ID,
   CLIENT_SECRET,
-  SERVER,
+  newClient,
   tokenResponse,
   useTokenServer,
 } from './helpers/token-server.js';
 
 const srv = useTokenServer();
 const client = (extra: Partial<ConfidentialClientOptions> = {}) =>
-  new ConfidentialClient({
-    serverUrl: SERVER,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
+  newClient({
     retry: false,
     ...extra,
   });

@@ -26,15 +26,13 @@ describe('public types', () => {
   it('client.fetch can stand in for the global fetch', () => {
     const f: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> = client.fetch;
     expectTypeOf(f).toBeFunction();
-    expectTypeOf(client.fetch)
-      .parameter(1)
-      .toMatchTypeOf<
-        | (RequestInit & {
-            scope?: string | readonly string[] | undefined;
-            timeout?: number | undefined;
-          })
-        | undefined
-      >();
+    expectTypeOf(client.fetch).parameter(1).toMatchTypeOf<
+      | (RequestInit & {
+          scope?: string | readonly string[] | undefined;
+          timeout?: number | undefined;
+        })
+      | undefined
+    >();
     expectTypeOf(client.ky).toEqualTypeOf<KyInstance>();
   });
 

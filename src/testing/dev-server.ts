@@ -95,7 +95,7 @@ async function serve(
  * @example
  * ```ts
  * const server = await startDevServer({ port: 9080 });
- * console.log(server.url); // http://127.0.0.1:9080
+ * console.info(server.url); // http://127.0.0.1:9080
  * // curl -X POST -u test:test -d grant_type=client_credentials $URL/mfp/api/az/v1/token
  * await server.close();
  * ```

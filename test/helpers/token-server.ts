@@ -1,6 +1,7 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { ConfidentialClient, type ConfidentialClientOptions } from '../../src/index.js';
 
 export const SERVER = 'https://mfp.example.com';
 export const TOKEN_URL = `${SERVER}/mfp/api/az/v1/token`;
@@ -100,4 +101,14 @@ export function fakeClock(start = Date.UTC(2026, 10, 30, 12, 0, 0)) {
 /** Resolves after pending microtasks and MSW's internal hops have run. */
 export async function flush(times = 20): Promise<void> {
   for (let i = 0; i < times; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A client of the test token server, with `extra` options on top. */
+export function newClient(extra: Partial<ConfidentialClientOptions> = {}): ConfidentialClient {
+  return new ConfidentialClient({
+    serverUrl: SERVER,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    ...extra,
+  });
 }
