@@ -60,15 +60,23 @@ export class ClientRegistry {
 
   /**
    * Authenticates a client. RFC 6749 §2.3.1 says the ID and secret are form-urlencoded before
-   * Basic encoding while IBM's clients send them raw, so both spellings are accepted.
+   * Basic encoding while IBM's clients send them raw, so both spellings are accepted from the
+   * Basic header. Credentials from the form body were decoded with the form already: decoding
+   * them again would accept a secret that was never sent.
    *
-   * @param id - Client ID as sent.
+   * @param id - Client ID as sent (decoded from Base64, or from the form).
    * @param secret - Secret as sent.
+   * @param source - Where the credentials came from.
    * @returns The client, or `undefined` if the ID is unknown or the secret wrong.
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
    */
-  authenticate(id: string, secret: string): ConfidentialClientRegistration | undefined {
+  authenticate(
+    id: string,
+    secret: string,
+    source: 'basic' | 'form',
+  ): ConfidentialClientRegistration | undefined {
     const raw = this.#match(id, secret);
-    if (raw) return raw;
+    if (raw || source === 'form') return raw;
     const decodedId = formDecode(id);
     const decodedSecret = formDecode(secret);
     if (decodedId === undefined || decodedSecret === undefined) return undefined;

@@ -7,7 +7,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  */
 
-import { formatScope, isScopeAllowed, isScopeToken, normalizeScope } from '../scope.js';
+import { formatScope, isScopeAllowed, isScopeToken } from '../scope.js';
 import type { EmulatorContext } from './context.js';
 import { faultResponse } from './faults.js';
 import { jsonResponse, oauthError, parseBasicAuth, readForm } from './http-util.js';
@@ -20,7 +20,21 @@ export const DEFAULT_SCOPE = 'RegisteredClient';
 export const MFP_ISSUER = 'com.ibm.mfp';
 
 /**
- * Answers a token request. Checks run in this order: method (405), queued fault, media type and
+ * Splits a `scope` parameter into its elements: on the space character only, as RFC 6749 §3.3
+ * defines it, so that a tab or a no-break space stays inside an element (and fails
+ * {@link isScopeToken}). Sorted and unique, like every scope inside this package.
+ *
+ * @param scope - The parameter's value.
+ * @returns The sorted unique elements; `[]` for an empty scope.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
+ */
+function splitScope(scope: string): string[] {
+  return [...new Set(scope.split(' ').filter((element) => element !== ''))].sort();
+}
+
+/**
+ * Answers a token request, counting it whatever the outcome. Checks run in this order: method
+ * (405), queued fault, media type, a repeated parameter (RFC 6749 §3.2) and
  * `grant_type` (400 `invalid_request` / `unsupported_grant_type`), client authentication
  * (`invalid_client`, status per `invalidClientStatus`), scope (400 `invalid_scope`).
  *
@@ -33,23 +47,29 @@ export async function handleTokenRequest(
   ctx: EmulatorContext,
   request: Request,
 ): Promise<Response> {
-  if (request.method !== 'POST') {
+  const post = request.method === 'POST';
+  // A body is read only for POST: anything else answers 405 without it.
+  const form = post ? await readForm(request) : undefined;
+  const basic = parseBasicAuth(request.headers.get('authorization'));
+  const sentId = basic?.id ?? form?.get('client_id') ?? '';
+  const requested = splitScope(form?.get('scope') ?? '');
+  const scope = requested.length === 0 ? [DEFAULT_SCOPE] : requested;
+  ctx.counters.countTokenRequest(sentId, formatScope(scope));
+
+  if (!post) {
     return oauthError(405, 'invalid_request', 'the token endpoint accepts POST only', {
       allow: 'POST',
     });
   }
-  const form = await readForm(request);
-  const basic = parseBasicAuth(request.headers.get('authorization'));
-  const sentId = basic?.id ?? form?.get('client_id') ?? '';
-  const requested = normalizeScope(form?.get('scope') ?? undefined);
-  const scope = requested.length === 0 ? [DEFAULT_SCOPE] : requested;
-  ctx.counters.countTokenRequest(sentId, formatScope(scope));
-
   const fault = ctx.faults.take();
   if (fault) return faultResponse(fault);
 
   if (!form) {
     return oauthError(400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
+  }
+  const repeated = [...new Set(form.keys())].find((name) => form.getAll(name).length > 1);
+  if (repeated !== undefined) {
+    return oauthError(400, 'invalid_request', `the parameter "${repeated}" is repeated`);
   }
   const grantType = form.get('grant_type');
   if (grantType === null || grantType === '') {
@@ -86,7 +106,7 @@ export async function handleTokenRequest(
       'client authentication is required (HTTP Basic with the client ID and secret)',
     );
   }
-  const client = ctx.clients.authenticate(sentId, secret);
+  const client = ctx.clients.authenticate(sentId, secret, basic ? 'basic' : 'form');
   if (!client) return invalidClient('unknown client ID or wrong secret');
 
   if (!requested.every(isScopeToken)) {

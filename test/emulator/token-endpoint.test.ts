@@ -134,10 +134,64 @@ describe.each(transports)('token endpoint over %s', (transport) => {
     expect((await res.json()).error).toBe('invalid_request');
   });
 
-  it('answers 405 with Allow: POST to a GET', async () => {
-    const res = await fetch(h.url(h.emulator.tokenPath));
+  it.each([
+    ['grant_type', 'grant_type=client_credentials&grant_type=password'],
+    ['grant_type (same value)', 'grant_type=client_credentials&grant_type=client_credentials'],
+    ['scope', 'grant_type=client_credentials&scope=a&scope=b'],
+    ['client_id', 'grant_type=client_credentials&client_id=test&client_id=test&client_secret=test'],
+  ])('answers 400 invalid_request for a repeated %s (RFC 6749 §3.2)', async (name, form) => {
+    const res = await fetch(h.url(h.emulator.tokenPath), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.includes('client_id') ? form : `${form}&client_id=test&client_secret=test`,
+    });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error).toBe('invalid_request');
+    expect(body.error_description).toContain(`"${name.split(' ')[0]}"`);
+    expect(h.emulator.counters().tokensIssued).toBe(0);
+  });
+
+  it.each([
+    ['a tab', 'accessRestricted\tsendMessage'],
+    ['a no-break space', 'accessRestricted\u00a0sendMessage'],
+    ['a line feed', 'accessRestricted\nsendMessage'],
+  ])(
+    'answers 400 invalid_scope for scope elements separated by %s (RFC 6749 §3.3: space only)',
+    async (_, scope) => {
+      const res = await requestToken(h, { id: 'backend', secret: 's3cret', scope });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toBe('invalid_scope');
+    },
+  );
+
+  it('does not URL-decode client_secret from the form a second time', async () => {
+    h.emulator.registerClient({ id: 'pct', secret: 'aA', allowedScope: '*' });
+    const post = (secret: string) =>
+      fetch(h.url(h.emulator.tokenPath), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: 'pct',
+          client_secret: secret,
+        }),
+      });
+    // On the wire `client_secret=a%2541`: the form decodes it once, to `a%41`, which is not `aA`.
+    const wrong = await post('a%41');
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).error).toBe('invalid_client');
+    expect((await post('aA')).status).toBe(200);
+  });
+
+  it('answers 405 with Allow: POST to a GET, and counts it', async () => {
+    const res = await fetch(h.url(h.emulator.tokenPath), {
+      headers: { authorization: basic('backend', 's3cret') },
+    });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST');
+    expect(h.emulator.counters().tokenRequests).toBe(1);
+    expect(h.emulator.tokenRequestCount({ clientId: 'backend', scope: '' })).toBe(1);
   });
 
   it('serves the runtime given in the options only', async () => {
