@@ -19,6 +19,17 @@ export interface IssuedToken {
   readonly revoked: boolean;
 }
 
+/**
+ * A deep copy of a token record, so that callers cannot change the emulator's memory of it.
+ *
+ * @param token - The record.
+ * @returns A copy, claims and scope included.
+ * @internal
+ */
+export function copyToken(token: IssuedToken): IssuedToken {
+  return { ...token, claims: { ...token.claims }, scope: [...token.scope] };
+}
+
 /** Why a token is not usable, or `active` if it is. */
 export type TokenStatus = 'active' | 'unknown' | 'expired' | 'revoked';
 
@@ -63,8 +74,8 @@ export class IssuedTokens {
     return count;
   }
 
-  /** Every token issued so far, oldest first. */
+  /** Copies of every token issued so far, oldest first. */
   list(): IssuedToken[] {
-    return [...this.#tokens.values()];
+    return [...this.#tokens.values()].map(copyToken);
   }
 }

@@ -10,7 +10,7 @@ import { formatScope, normalizeScope, type ScopeInput } from '../scope.js';
 import { checkBearer } from './bearer-auth.js';
 import type { EmulatorContext } from './context.js';
 import { jsonResponse } from './http-util.js';
-import type { IssuedToken } from './issued-tokens.js';
+import { copyToken, type IssuedToken } from './issued-tokens.js';
 import { DEFAULT_SCOPE } from './token-endpoint.js';
 
 /** What a protected resource's handler receives once the token passed. */
@@ -101,7 +101,8 @@ export class ProtectedResources {
 }
 
 /**
- * Answers a request to a protected resource, and counts it by status. The 403 challenge announces
+ * Answers a request to a protected resource, and counts it by status. A handler that throws or
+ * returns no `Response` answers `500 { error: 'handler_error', message }`. The 403 challenge announces
  * `RegisteredClient` followed by the resource's scope, as the product page shows
  * (`scope="RegisteredClient accessRestricted"`).
  *
@@ -121,9 +122,29 @@ export async function handleResourceRequest(
     ...entry.scope.filter((element) => element !== DEFAULT_SCOPE),
   ]);
   const check = checkBearer(ctx, request, entry.scope, announced);
-  const response = check.ok
-    ? await entry.handler({ request, token: check.token, clientId: check.token.claims.sub })
-    : check.response;
+  const response = check.ok ? await runHandler(entry, request, check.token) : check.response;
   ctx.counters.countResourceCall(response.status);
   return response;
+}
+
+/**
+ * Runs a resource's handler: a handler that throws, or returns something other than a `Response`,
+ * answers `500 { error: 'handler_error', message }` rather than failing the transport.
+ */
+async function runHandler(entry: Entry, request: Request, token: IssuedToken): Promise<Response> {
+  const failed = (message: string): Response =>
+    jsonResponse(500, { error: 'handler_error', message });
+  let result: unknown;
+  try {
+    // A copy: the handler cannot change the emulator's record of the token.
+    result = await entry.handler({ request, token: copyToken(token), clientId: token.claims.sub });
+  } catch (error) {
+    return failed(
+      `the handler of protected path ${entry.prefix} threw: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (result instanceof Response) return result;
+  return failed(
+    `the handler of protected path ${entry.prefix} returned ${result === null ? 'null' : typeof result}, not a Response`,
+  );
 }

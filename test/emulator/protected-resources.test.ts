@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ProtectedResourceHandler } from '../../src/testing/index.js';
 import { callWithToken, getToken, transports, useEmulator } from '../helpers/emulator-harness.js';
 
 const SAMPLE = '/mfp/api/adapters/sample/resource';
@@ -99,7 +100,40 @@ describe.each(transports)('protected resources over %s', (transport) => {
     });
     const res = await callWithToken(h, '/boom', await getToken(h));
     expect(res.status).toBe(500);
-    expect((await res.json()).message).toContain('kaput');
+    const body = await res.json();
+    expect(body.error).toBe('handler_error');
+    expect(body.message).toContain('kaput');
+    expect(h.emulator.counters().resourceCallsByStatus).toEqual({ 500: 1 });
+  });
+
+  it.each([
+    ['a plain object', () => ({ ok: true })],
+    ['undefined', () => undefined],
+    ['a promise of a string', async () => 'ok'],
+  ])('answers 500 handler_error when a handler returns %s, counting 500', async (_, handler) => {
+    h.emulator.protect('/odd', {
+      scope: '',
+      handler: handler as unknown as ProtectedResourceHandler,
+    });
+    const res = await callWithToken(h, '/odd', await getToken(h));
+    expect(res.status).toBe(500);
+    const body = await res.json();
+    expect(body).toEqual({ error: 'handler_error', message: expect.stringContaining('Response') });
+    expect(h.emulator.counters().resourceCallsByStatus).toEqual({ 500: 1 });
+  });
+
+  it('gives a handler a copy of the token, so it cannot change the record', async () => {
+    h.emulator.protect('/mutate', {
+      scope: '',
+      handler: ({ token }) => {
+        (token as { revoked: boolean }).revoked = true;
+        (token.claims as { exp: number }).exp = 0;
+        return new Response('ok');
+      },
+    });
+    const token = await getToken(h);
+    expect((await callWithToken(h, '/mutate', token)).status).toBe(200);
+    expect((await callWithToken(h, '/mutate', token)).status).toBe(200);
   });
 
   it('unprotect removes a path, the sample resource included', async () => {
