@@ -7,7 +7,6 @@
  * @see https://mobilefirstplatform.ibmcloud.com/tutorials/en/foundation/8.0/authentication-and-security/confidential-clients/#possible-responses
  */
 
-import { scopeCovers } from '../scope.js';
 import type { EmulatorContext } from './context.js';
 import { bearerChallenge, parseBearer } from './http-util.js';
 import type { IssuedToken } from './issued-tokens.js';
@@ -34,7 +33,7 @@ function challenge(status: number, header: string): BearerCheck {
  *
  * @param ctx - Emulator state.
  * @param request - The request.
- * @param required - Scope elements the token must hold.
+ * @param required - Scope elements the token must hold, each compared as it is (exact match).
  * @param announced - The scope the 403 challenge announces.
  * @returns The check's outcome.
  */
@@ -48,7 +47,9 @@ export function checkBearer(
   if (accessToken === undefined) return challenge(401, bearerChallenge());
   const { status, token } = ctx.tokens.lookup(accessToken, ctx.now());
   if (status !== 'active' || !token) return challenge(401, bearerChallenge('invalid_token'));
-  if (!scopeCovers([...token.scope, DEFAULT_SCOPE], required)) {
+  // Compared element by element, never re-split: an element cannot smuggle in a second one.
+  const granted = new Set([...token.scope, DEFAULT_SCOPE]);
+  if (!required.every((element) => granted.has(element))) {
     return challenge(403, bearerChallenge('insufficient_scope', announced));
   }
   return { ok: true, token };

@@ -7,6 +7,7 @@
  * @see https://mobilefirstplatform.ibmcloud.com/api-ref/rest-push-api-docs/html/refrest-push-service-api-docs/html/r_restapi_push_message_post.html
  */
 
+import { isScopeToken } from '../scope.js';
 import { checkBearer } from './bearer-auth.js';
 import type { EmulatorContext } from './context.js';
 import { jsonResponse, mediaType } from './http-util.js';
@@ -32,21 +33,31 @@ export const PUSH_TARGET_TYPES = ['deviceIds', 'platforms', 'tagNames', 'userIds
 
 const PUSH_PATH = /^\/imfpush\/v1\/apps\/([^/]+)\/messages(\/bulk)?\/?$/;
 
+/** The scope element that grants sending push messages to an application. */
+function appScope(appId: string): string {
+  return `push.application.${appId}`;
+}
+
 /**
- * Whether a path is one of the push message endpoints.
+ * Whether a path is one of the push message endpoints. An application ID that cannot be part of
+ * a scope element (a space, `"`, `\`, a control or non-ASCII character, once percent-decoded)
+ * names no application: no token could ever be granted for it, so the path answers 404.
  *
  * @param pathname - A URL path.
  * @returns The application ID and whether it is the bulk endpoint, or `undefined`.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
  * @internal
  */
 export function matchPushPath(pathname: string): { appId: string; bulk: boolean } | undefined {
   const match = PUSH_PATH.exec(pathname);
   if (!match) return undefined;
+  let appId: string;
   try {
-    return { appId: decodeURIComponent(match[1]!), bulk: match[2] !== undefined };
+    appId = decodeURIComponent(match[1]!);
   } catch {
     return undefined;
   }
+  return isScopeToken(appScope(appId)) ? { appId, bulk: match[2] !== undefined } : undefined;
 }
 
 /**
@@ -111,7 +122,8 @@ export async function handlePushRequest(
   if (request.method !== 'POST') {
     return jsonResponse(405, { message: 'use POST to send push messages' }, { allow: 'POST' });
   }
-  const scope = ['messages.write', `push.application.${route.appId}`];
+  // Elements, never a string to split: the app ID is one element whatever it holds.
+  const scope = ['messages.write', appScope(route.appId)];
   const check = checkBearer(ctx, request, scope, scope.join(' '));
   if (!check.ok) return check.response;
   if (!/^application\/([\w.+-]*\+)?json$/.test(mediaType(request))) {
