@@ -44,14 +44,13 @@ export function matchAdminPath(pathname: string): string | undefined {
   }
 }
 
-let transactionIds = 0;
-
 /**
  * Answers the admin API. Order: administrator credentials (401 with `WWW-Authenticate: Basic`),
  * runtime (404), method (405). `GET` lists every client **with its secret**, as MobileFirst does;
  * `PUT` with `{ clients: [...] }` replaces the whole list, so the predefined `test`, `admin` and
  * `push` clients vanish unless the list repeats them. Changes apply at once (also with
- * `?async=true`); a bad body answers 400 with a `FAILURE` transaction. JSON only, no XML.
+ * `?async=true`); a bad body answers 400 with a `FAILURE` transaction. Transaction IDs count
+ * 1, 2, 3… per emulator. JSON only, no XML.
  *
  * @param ctx - Emulator state.
  * @param request - The request.
@@ -87,7 +86,7 @@ export async function handleAdminRequest(
     return jsonResponse(405, { message: 'use GET or PUT' }, { allow: 'GET, PUT' });
   }
   const transaction = (status: AdminTransaction['status'], errors: string[]): AdminTransaction => ({
-    id: ++transactionIds,
+    id: ctx.nextTransactionId(),
     status,
     type: 'UPLOAD_ARTIFACT',
     runtime,

@@ -26,4 +26,6 @@ export interface EmulatorContext {
   readonly faults: FaultState;
   readonly resources: ProtectedResources;
   readonly pushMessages: RecordedPushMessage[];
+  /** The next admin transaction ID of this emulator: 1, 2, 3… */
+  nextTransactionId(): number;
 }

@@ -34,6 +34,30 @@ export const SAMPLE_RESOURCE_SCOPE = 'accessRestricted';
 type Route = (request: Request) => Promise<Response>;
 
 /**
+ * Waits through `sleep`, but no longer than until `signal` aborts (a custom `sleep` may ignore the
+ * signal).
+ *
+ * @throws The signal's reason once it aborts.
+ */
+async function delay(
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>,
+  ms: number,
+  signal: AbortSignal,
+): Promise<void> {
+  signal.throwIfAborted();
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([sleep(ms, signal), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
  * An in-memory emulator of a MobileFirst Foundation 8.0 server, as far as confidential clients
  * see it: the token endpoint, introspection, protected adapter resources, push messages and the
  * admin API for confidential clients. Serve it through {@link createMswHandlers} or
@@ -65,6 +89,7 @@ export class MobileFirstEmulator {
    */
   constructor(options: MobileFirstEmulatorOptions = {}) {
     const resolved = resolveEmulatorOptions(options);
+    let transactionId = 0;
     this.#ctx = {
       options: resolved,
       now: () => resolved.now() + this.#clockOffset,
@@ -75,6 +100,7 @@ export class MobileFirstEmulator {
       faults: new FaultState(),
       resources: new ProtectedResources(),
       pushMessages: [],
+      nextTransactionId: () => ++transactionId,
     };
     if (resolved.sampleResource) {
       this.protect(this.sampleResourcePath, { scope: SAMPLE_RESOURCE_SCOPE });
@@ -110,9 +136,10 @@ export class MobileFirstEmulator {
    * Answers one request. Paths the emulator does not serve answer 404; an exception thrown by a
    * resource handler answers 500. A `drop` fault answers `Response.error()`.
    *
-   * @param request - A Fetch API request; only its path, method, headers and body matter.
+   * @param request - A Fetch API request; its path, method, headers, body and signal matter.
    * @returns The response.
-   * @throws TypeError if `request` is not a `Request`.
+   * @throws TypeError if `request` is not a `Request`; the signal's reason (an `AbortError`) if
+   *   `request.signal` aborts during injected latency, in which case the request changed nothing.
    */
   async handle(request: Request): Promise<Response> {
     if (!(request instanceof Request)) {
@@ -128,7 +155,8 @@ export class MobileFirstEmulator {
       });
     }
     const latency = this.#ctx.faults.latency(route.name);
-    if (latency > 0) await this.#ctx.options.sleep(latency);
+    // An aborted request stops here, before the route runs: no token, no fault taken, no count.
+    if (latency > 0) await delay(this.#ctx.options.sleep, latency, request.signal);
     try {
       return await route.run(request);
     } catch (error) {
@@ -228,9 +256,12 @@ export class MobileFirstEmulator {
     return this.#ctx.resources.unprotect(path);
   }
 
-  /** Push messages accepted so far (a copy), oldest first. */
+  /** Push messages accepted so far, oldest first: copies, bodies included. */
   pushMessages(): RecordedPushMessage[] {
-    return [...this.#ctx.pushMessages];
+    return this.#ctx.pushMessages.map((record) => ({
+      ...record,
+      body: structuredClone(record.body),
+    }));
   }
 
   /** Forgets the recorded push messages. */
@@ -238,7 +269,7 @@ export class MobileFirstEmulator {
     this.#ctx.pushMessages.length = 0;
   }
 
-  /** Every access token issued so far (a copy), oldest first. */
+  /** Every access token issued so far, oldest first: copies, claims included (changing one changes nothing). */
   issuedTokens(): IssuedToken[] {
     return this.#ctx.tokens.list();
   }

@@ -60,5 +60,14 @@ export function createMswHandlers(
       `createMswHandlers: baseUrl must be an http(s) origin such as "http://localhost:9080", got "${baseUrl}"`,
     );
   }
-  return [http.all(`${origin}/*`, ({ request }) => emulator.handle(request))];
+  return [
+    http.all(`${origin}/*`, ({ request }) =>
+      emulator.handle(request).catch((error: unknown) => {
+        // Aborted during injected latency: `fetch` has rejected already, so nobody reads this
+        // answer, and a rejection would make MSW log an "unhandled exception".
+        if (request.signal.aborted) return Response.error();
+        throw error;
+      }),
+    ),
+  ];
 }

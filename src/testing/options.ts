@@ -96,8 +96,12 @@ export interface MobileFirstEmulatorOptions {
   readonly ownSigningKey?: boolean;
   /** Clock in epoch milliseconds. {@link MobileFirstEmulator.advanceClock} adds to it. @default Date.now */
   readonly now?: () => number;
-  /** Waits `ms` milliseconds; used for injected latency. @default a `setTimeout` promise */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Waits `ms` milliseconds; used for injected latency. `signal` aborts when the request is
+   * aborted (or the dev server closes); the emulator stops waiting then even if `sleep` does not.
+   * @default a `setTimeout` promise, cleared on abort
+   */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** Options with every default filled in. @internal */
@@ -113,7 +117,29 @@ export interface ResolvedEmulatorOptions {
   readonly sampleResource: boolean;
   readonly ownSigningKey: boolean;
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/**
+ * The default `sleep`: a timer that is cleared (and rejects) when `signal` aborts, so that an
+ * aborted delay keeps no process alive.
+ */
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 const ASCII = /^[\x20-\x7E]*$/;
@@ -233,6 +259,6 @@ export function resolveEmulatorOptions(
     sampleResource: options.sampleResource ?? true,
     ownSigningKey: options.ownSigningKey ?? false,
     now: options.now ?? Date.now,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep: options.sleep ?? defaultSleep,
   };
 }

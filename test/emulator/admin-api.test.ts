@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MobileFirstEmulator } from '../../src/testing/index.js';
 import { basic, requestToken, transports, useEmulator } from '../helpers/emulator-harness.js';
 
 const PATH = '/mfpadmin/management-apis/2.0/runtimes/mfp/confidentialclients';
@@ -95,5 +96,30 @@ describe('configured administrator', () => {
     const get = (auth: string) => fetch(h.url(PATH), { headers: { authorization: auth } });
     expect((await get(basic('admin', 'admin'))).status).toBe(401);
     expect((await get(basic('ops', 'pw'))).status).toBe(200);
+  });
+});
+
+describe('admin transaction IDs', () => {
+  function put(emulator: MobileFirstEmulator, body: string): Promise<Response> {
+    return emulator.handle(
+      new Request(`http://x${emulator.adminPath}`, {
+        method: 'PUT',
+        headers: { authorization: basic('admin', 'admin'), 'content-type': 'application/json' },
+        body,
+      }),
+    );
+  }
+
+  it('count 1, 2, 3… per emulator, whatever other emulators did', async () => {
+    const list = JSON.stringify({ clients: [{ id: 'c', secret: 's', allowedScope: '*' }] });
+    const first = new MobileFirstEmulator();
+    const ids = async (emulator: MobileFirstEmulator, body: string) =>
+      ((await (await put(emulator, body)).json()) as { transaction: { id: number } }).transaction
+        .id;
+    expect(await ids(first, list)).toBe(1);
+    expect(await ids(first, 'not json')).toBe(2);
+    const second = new MobileFirstEmulator();
+    expect(await ids(second, list)).toBe(1);
+    expect(await ids(first, list)).toBe(3);
   });
 });

@@ -73,10 +73,26 @@ describe.each(transports)('token faults over %s', (transport) => {
     const fresh = await getToken(h, { scope: 'accessRestricted' });
     expect((await callWithToken(h, SAMPLE, fresh)).status).toBe(200);
   });
+
+  it('returns copies from issuedTokens(): a test cannot un-revoke or extend a token', async () => {
+    const token = await getToken(h, { scope: 'accessRestricted' });
+    h.emulator.revokeAllTokens();
+    const [copy] = h.emulator.issuedTokens() as unknown as [
+      { revoked: boolean; claims: { exp: number }; scope: string[] },
+    ];
+    copy.revoked = false;
+    copy.claims.exp = Number.MAX_SAFE_INTEGER;
+    copy.scope.push('more');
+    expect((await callWithToken(h, SAMPLE, token)).status).toBe(401);
+    expect(h.emulator.issuedTokens()[0]).toMatchObject({
+      revoked: true,
+      scope: ['accessRestricted'],
+    });
+  });
 });
 
 describe('latency', () => {
-  const sleep = vi.fn(async (_ms: number) => {});
+  const sleep = vi.fn(async (_ms: number, _signal: AbortSignal) => {});
   const h = useEmulator('msw', () => {
     sleep.mockClear();
     return { sleep };
@@ -85,7 +101,7 @@ describe('latency', () => {
   it('waits through options.sleep on the chosen route only', async () => {
     h.emulator.setLatency(250, 'token');
     await getToken(h);
-    expect(sleep).toHaveBeenCalledExactlyOnceWith(250);
+    expect(sleep).toHaveBeenCalledExactlyOnceWith(250, expect.any(AbortSignal));
     await callWithToken(h, SAMPLE, undefined);
     expect(sleep).toHaveBeenCalledOnce();
   });
@@ -95,7 +111,7 @@ describe('latency', () => {
     h.emulator.setLatency(5, 'resource');
     await callWithToken(h, SAMPLE, undefined);
     await fetch(h.url('/imfpush/v1/apps/a/messages'), { method: 'POST' });
-    expect(sleep.mock.calls).toEqual([[5], [100]]);
+    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([5, 100]);
   });
 });
 
@@ -123,6 +139,113 @@ describe('latency with the default sleep', () => {
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect((await pending).status).toBe(200);
+  });
+});
+
+/** A `sleep` that tells when it is entered and waits until released (ignoring any signal). */
+function sleepGate() {
+  let entered: () => void = () => {};
+  let release: () => void = () => {};
+  const gate = {
+    entered: new Promise<void>((resolve) => {
+      entered = resolve;
+    }),
+    release: () => release(),
+    sleep: () => {
+      entered();
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    },
+  };
+  return gate;
+}
+
+describe('latency and aborts', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function tokenRequest(emulator: MobileFirstEmulator, signal: AbortSignal): Request {
+    return new Request(`http://x${emulator.tokenPath}`, {
+      method: 'POST',
+      headers: {
+        authorization: basic('test', 'test'),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+      signal,
+    });
+  }
+
+  it('stops an aborted request during the delay, changing nothing, even when sleep ignores the signal', async () => {
+    const gate = sleepGate();
+    const emulator = new MobileFirstEmulator({ sleep: gate.sleep });
+    emulator.setLatency(1_000, 'token');
+    emulator.failNextTokenRequests(1, { kind: 'server-error' });
+    const controller = new AbortController();
+    const pending = emulator.handle(tokenRequest(emulator, controller.signal));
+    pending.catch(() => {});
+    await gate.entered;
+    controller.abort();
+    gate.release();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(emulator.pendingTokenFaults).toBe(1);
+    expect(emulator.counters()).toMatchObject({ tokenRequests: 0, tokensIssued: 0 });
+    expect(emulator.issuedTokens()).toEqual([]);
+  });
+
+  it('passes the signal to sleep, and the default sleep clears its timer on abort', async () => {
+    vi.useFakeTimers();
+    const emulator = new MobileFirstEmulator();
+    emulator.setLatency(60_000, 'token');
+    const controller = new AbortController();
+    const pending = emulator.handle(tokenRequest(emulator, controller.signal));
+    pending.catch(() => {});
+    await vi.advanceTimersByTimeAsync(10);
+    expect(vi.getTimerCount()).toBe(1);
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(vi.getTimerCount()).toBe(0);
+    expect(emulator.counters().tokenRequests).toBe(0);
+  });
+
+  it('does not start a request whose signal is already aborted', async () => {
+    const sleep = vi.fn(async () => {});
+    const emulator = new MobileFirstEmulator({ sleep });
+    emulator.setLatency(5);
+    await expect(
+      emulator.handle(tokenRequest(emulator, AbortSignal.abort())),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    expect(sleep).not.toHaveBeenCalled();
+    expect(emulator.counters().tokenRequests).toBe(0);
+  });
+});
+
+describe('latency and aborts under MSW', () => {
+  const gate = sleepGate();
+  const h = useEmulator('msw', () => ({ sleep: gate.sleep }));
+
+  it('rejects the aborted fetch and issues no token', async () => {
+    h.emulator.setLatency(1_000, 'token');
+    const controller = new AbortController();
+    const pending = fetch(h.url(h.emulator.tokenPath), {
+      method: 'POST',
+      headers: {
+        authorization: basic('test', 'test'),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+      signal: controller.signal,
+    });
+    await gate.entered;
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    gate.release();
+    // A later request as a barrier: the aborted one had every chance to go on by then.
+    h.emulator.clearFaults();
+    expect((await requestToken(h)).status).toBe(200);
+    expect(h.emulator.counters()).toMatchObject({ tokenRequests: 1, tokensIssued: 1 });
   });
 });
 

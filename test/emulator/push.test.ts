@@ -135,6 +135,36 @@ describe.each(transports)('push messages over %s', (transport) => {
     );
   });
 
+  it.each([
+    ['a space smuggling in another element', 'x%20messages.write'],
+    ['a space smuggling in the app element itself', 'x%20push.application.x'],
+    ['a double quote', 'x%22y'],
+    ['a non-ASCII character', 'caf%C3%A9'],
+  ])('answers 404 to an app ID with %s, before any auth', async (_, appId) => {
+    const token = await getToken(h, { scope: 'messages.write push.application.x' });
+    const res = await send(
+      token,
+      { message: { alert: 'x' } },
+      `/imfpush/v1/apps/${appId}/messages`,
+    );
+    expect(res.status).toBe(404);
+    expect(res.headers.get('www-authenticate')).toBeNull();
+    expect(h.emulator.pushMessages()).toEqual([]);
+    expect(h.emulator.counters().pushRequests).toBe(0);
+  });
+
+  it('returns copies from pushMessages(): changing one changes nothing recorded', async () => {
+    await send(await getToken(h, { scope: PUSH_SCOPE }), { message: { alert: 'Hello' } });
+    const [copy] = h.emulator.pushMessages() as unknown as [
+      { body: { message: { alert: string } } },
+    ];
+    copy.body.message.alert = 'changed';
+    (copy as { appId: string } & typeof copy).appId = 'changed';
+    const [record] = h.emulator.pushMessages();
+    expect(record?.appId).toBe(APP);
+    expect(record?.body).toEqual({ message: { alert: 'Hello' } });
+  });
+
   it('counts push requests, accepted or not', async () => {
     await send(undefined, {});
     await send(await getToken(h, { scope: PUSH_SCOPE }), { message: { alert: 'x' } });
