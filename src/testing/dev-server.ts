@@ -8,6 +8,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MobileFirstEmulator } from './emulator.js';
+import { jsonResponse } from './http-util.js';
+import {
+  CappedBody,
+  declaredLength,
+  isUnsupportedMethod,
+  MAX_BODY_BYTES,
+  requestPath,
+  toFetchRequest,
+} from './node-request.js';
 import type { MobileFirstEmulatorOptions } from './options.js';
 
 /** Options of {@link startDevServer}. */
@@ -30,28 +39,60 @@ export interface DevServer {
   readonly port: number;
   /** The emulator it serves, to register clients, inject faults and read counters. */
   readonly emulator: MobileFirstEmulator;
-  /** Stops listening and closes every connection, keep-alive ones included. Idempotent. */
+  /**
+   * Stops listening, aborts pending injected delays and closes every connection, keep-alive ones
+   * included. Idempotent.
+   */
   close(): Promise<void>;
   /** Same as {@link DevServer.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-function toRequest(req: IncomingMessage, body: Buffer, origin: string): Request {
-  const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!;
-    // Pseudo-headers and hop-by-hop fields mean nothing to the emulator and some are forbidden.
-    if (name.startsWith(':') || /^(connection|keep-alive|transfer-encoding)$/i.test(name)) continue;
-    headers.append(name, req.rawHeaders[i + 1]!);
-  }
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD' && body.length > 0;
-  // Concatenated, not resolved: a request target such as `//host/x` must stay a path.
-  return new Request(`${origin}${req.url ?? '/'}`, {
-    method,
-    headers,
-    ...(hasBody ? { body: new Uint8Array(body) } : {}),
+/** Sends a Fetch API response on a node:http response. */
+async function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: Response,
+  closeConnection = false,
+): Promise<void> {
+  // A view on the ArrayBuffer, not a copy.
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
   });
+  if (closeConnection) headers.connection = 'close';
+  res.writeHead(response.status, { ...headers, 'content-length': String(body.length) });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function tooLarge(): Response {
+  return jsonResponse(413, {
+    message: `the MobileFirst dev server accepts request bodies up to ${MAX_BODY_BYTES} bytes`,
+  });
+}
+
+/**
+ * Checks what `new Request` would refuse or the emulator cannot route: a method it cannot serve
+ * (501), a request target that names no path (400), a declared body over the cap (413).
+ *
+ * @returns The path and query to serve, or the answer to send at once.
+ */
+function checkRequestLine(req: IncomingMessage): string | Response {
+  const method = req.method ?? 'GET';
+  if (isUnsupportedMethod(method)) {
+    return jsonResponse(501, {
+      message: `the MobileFirst dev server does not implement ${method}`,
+    });
+  }
+  const path = requestPath(req.url ?? '/');
+  if (path === undefined) {
+    return jsonResponse(400, {
+      message: `the request target must be a path such as /mfp/api/az/v1/token, got "${req.url}"`,
+    });
+  }
+  if ((declaredLength(req) ?? 0) > MAX_BODY_BYTES) return tooLarge();
+  return path;
 }
 
 async function serve(
@@ -59,34 +100,44 @@ async function serve(
   origin: string,
   req: IncomingMessage,
   res: ServerResponse,
+  signal: AbortSignal,
 ): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const checked = checkRequestLine(req);
+  if (checked instanceof Response) {
+    // The body, if any, is not read: close the connection rather than parse it.
+    await send(req, res, checked, !req.complete);
+    return;
+  }
+  const body = new CappedBody(req, MAX_BODY_BYTES);
   let response: Response;
   try {
-    response = await emulator.handle(toRequest(req, Buffer.concat(chunks), origin));
+    response = await emulator.handle(toFetchRequest(req, `${origin}${checked}`, body, signal));
   } catch (error) {
-    response = Response.json(
-      { message: `the MobileFirst dev server failed: ${(error as Error).message}` },
-      { status: 500 },
-    );
+    if (signal.aborted) return;
+    response = jsonResponse(500, {
+      message: `the MobileFirst dev server failed: ${(error as Error).message}`,
+    });
+  }
+  if (signal.aborted) return;
+  if (body.tooLarge) {
+    await send(req, res, tooLarge(), true);
+    return;
   }
   if (response.type === 'error') {
     // The `drop` fault: close the connection without an answer, as a crashed server would.
     req.socket.destroy();
     return;
   }
-  const body = Buffer.from(await response.arrayBuffer());
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  res.writeHead(response.status, { ...headers, 'content-length': String(body.length) });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  body.discardRest();
+  await send(req, res, response);
 }
 
 /**
- * Starts an HTTP server that serves an emulator.
+ * Starts an HTTP server that serves an emulator. Before the emulator sees a request, the server
+ * answers `501` to `CONNECT`, `TRACE` and `TRACK`, `400` to a target that is not a path
+ * (`OPTIONS *`), and `413` to a body over 1 MiB; an absolute-form target is served by its path.
+ * Bodies are streamed to the emulator, and a request whose client goes away aborts its
+ * `request.signal`.
  *
  * @param options - Port, host, and the emulator or its options.
  * @returns The running server, once it listens.
@@ -117,11 +168,40 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let origin = `http://${urlHost}:${port}`;
 
-  const server = createServer((req, res) => {
-    serve(emulator, origin, req, res).catch(() => {
+  // Aborted when the server closes, so that no injected delay outlives it.
+  const closed = new AbortController();
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const request = new AbortController();
+    const abort = (): void => request.abort();
+    closed.signal.addEventListener('abort', abort, { once: true });
+    res.once('close', () => {
+      closed.signal.removeEventListener('abort', abort);
+      // The socket closed before the answer was sent: the client went away.
+      if (!res.writableFinished) abort();
+    });
+    serve(emulator, origin, req, res, request.signal).catch(() => {
       // The client went away mid-request; nothing is left to answer.
       req.socket.destroy();
     });
+  };
+  const server = createServer(handler);
+  server.on('checkContinue', (req, res) => {
+    // `Expect: 100-continue` with a body over the cap: refuse before the client sends it.
+    if ((declaredLength(req) ?? 0) > MAX_BODY_BYTES) {
+      send(req, res, tooLarge(), true).catch(() => req.socket.destroy());
+      return;
+    }
+    res.writeContinue();
+    handler(req, res);
+  });
+  server.on('connect', (req, socket) => {
+    // CONNECT (a proxy tunnel) is never served; node:http hands it over as a raw socket.
+    const body = JSON.stringify({
+      message: `the MobileFirst dev server does not implement ${req.method}`,
+    });
+    socket.end(
+      `HTTP/1.1 501 Not Implemented\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -136,6 +216,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve, reject) => {
+      closed.abort();
       server.close((error) => (error ? reject(error) : resolve()));
       server.closeAllConnections();
     });
