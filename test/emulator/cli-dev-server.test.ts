@@ -65,11 +65,36 @@ describe('confidential-client dev-server', () => {
     [['dev-server', '--mode', 'staging'], /--mode must be/],
     [['dev-server', '--bogus'], /bogus/],
     [['dev-server', 'extra'], /extra/],
+    [['dev-server', '--host', ''], /--host must be/],
+    [['dev-server', '--host', '  '], /--host must be/],
+    [['dev-server', '--host='], /--host must be/],
   ])('exits 2 with help for %j', async (argv, message) => {
     const { io, err } = fakeIo();
     expect(await run(argv, io)).toBe(2);
     expect(err.join('\n')).toMatch(message);
     expect(err.join('\n')).toContain('Usage: confidential-client dev-server');
+  });
+
+  it('warns that secrets are exposed when listening beyond loopback', async () => {
+    const { io, out, err, stop, listening } = fakeIo();
+    const exit = run(['dev-server', '--port', '0', '--host', '0.0.0.0'], io);
+    await listening;
+    expect(out[0]).toMatch(/listening on http:\/\/0\.0\.0\.0:\d+/);
+    const warning = err.join('\n');
+    expect(warning).toContain('WARNING');
+    expect(warning).toMatch(/secrets? in clear text/);
+    expect(warning).toContain('public');
+    stop('SIGINT');
+    expect(await exit).toBe(0);
+  });
+
+  it.each(['127.0.0.1', 'localhost', '::1'])('does not warn on loopback host %s', async (host) => {
+    const { io, err, stop, listening } = fakeIo();
+    const exit = run(['dev-server', '--port', '0', '--host', host], io);
+    await listening;
+    expect(err.join('\n')).not.toContain('WARNING');
+    stop('SIGINT');
+    expect(await exit).toBe(0);
   });
 
   it('prints its help with --help and exits 0', async () => {

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { isIPv4 } from 'node:net';
 import { parseArgs } from 'node:util';
 import { startDevServer } from '../../testing/dev-server.js';
 import type { EmulatorMode } from '../../testing/options.js';
@@ -16,9 +17,30 @@ resource, push messages, admin API) until SIGINT or SIGTERM.
 
 Options:
   --port <n>     TCP port; 0 picks a free one (default 9080)
-  --host <addr>  interface to listen on (default 127.0.0.1, loopback only)
+  --host <addr>  interface to listen on (default 127.0.0.1, loopback only); any other
+                 interface prints a warning: the admin API returns secrets in clear text
   --mode <mode>  development (the test/test client exists) or production (default development)
   -h, --help     show this help`;
+
+function parseHost(value: string): string {
+  if (value.trim() === '') {
+    throw new UsageError('--host must be a host name or IP address, such as 127.0.0.1');
+  }
+  return value;
+}
+
+/**
+ * Whether a host only reaches this machine: `localhost` (and `*.localhost`), `127.0.0.0/8`, `::1`
+ * and their IPv4-mapped forms. Anything else (`0.0.0.0`, `::`, a LAN address, a name) may be
+ * reachable from other machines.
+ */
+function isLoopback(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  if (name === '::1' || name === '0:0:0:0:0:0:0:1') return true;
+  const ipv4 = name.replace(/^::ffff:/, '');
+  return isIPv4(ipv4) && ipv4.startsWith('127.');
+}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -58,11 +80,16 @@ export const devServerCommand: CliCommand = {
     if (mode !== 'development' && mode !== 'production') {
       throw new UsageError(`--mode must be development or production, got "${values.mode}"`);
     }
-    const server = await startDevServer({
-      port: parsePort(values.port ?? '9080'),
-      host: values.host ?? '127.0.0.1',
-      emulatorOptions: { mode },
-    });
+    const port = parsePort(values.port ?? '9080');
+    const host = parseHost(values.host ?? '127.0.0.1');
+    const server = await startDevServer({ port, host, emulatorOptions: { mode } });
+    if (!isLoopback(host)) {
+      io.err(
+        `WARNING: listening on ${host}, which other machines may reach. The emulator is for development only: ` +
+          'its admin API (admin:admin) returns every client secret in clear text, and the predefined ' +
+          'credentials (test:test, admin:nimda, push:hsup) are public. Use --host 127.0.0.1 unless you need this.',
+      );
+    }
     const { emulator, url } = server;
     io.out(`MobileFirst emulator (${mode} mode) listening on ${url}`);
     io.out(`  token endpoint   POST ${url}${emulator.tokenPath}`);
