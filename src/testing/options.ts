@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { sleep } from '../util/sleep.js';
 
 /** A confidential client as MobileFirst registers it (Runtime Settings → Confidential Clients). */
 export interface ConfidentialClientRegistration {
@@ -125,21 +126,7 @@ export interface ResolvedEmulatorOptions {
  * aborted delay keeps no process alive.
  */
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleep(ms, signal);
 }
 
 const ASCII = /^[\x20-\x7E]*$/;

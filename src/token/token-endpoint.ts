@@ -7,6 +7,7 @@ import type { Observer } from '../observer.js';
 import { redact } from '../observer.js';
 import type { ResolvedOptions } from '../options.js';
 import { formatScope } from '../scope.js';
+import { sleep } from '../util/sleep.js';
 import type { AccessToken } from './access-token.js';
 import { parseRetryAfter } from './parse-retry-after.js';
 import { parseTokenResponse } from './parse-token-response.js';
@@ -110,7 +111,7 @@ export class TokenEndpoint {
             );
             return false;
           }
-          await sleep(retryAfter, request.signal);
+          await sleep(retryAfter, request.signal, true);
         }
         this.#observer.stats.retries++;
         this.#observer.log('debug', `token request attempt ${attemptNumber} failed; retrying.`, {
@@ -372,23 +373,4 @@ export function secretForms(options: { clientId: string; clientSecret: string })
 
 function formEncode(value: string): string {
   return new URLSearchParams([['', value]]).toString().slice(1);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    (timer as { unref?: () => void }).unref?.();
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
