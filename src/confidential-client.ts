@@ -8,7 +8,6 @@ import {
 import { type ClientStats, Observer } from './observer.js';
 import {
   type ConfidentialClientOptions,
-  isLoopbackHost,
   type ResolvedOptions,
   resolveOptions,
   resolveScope,
@@ -81,18 +80,8 @@ export class ConfidentialClient implements AsyncDisposable {
       scope: this.#options.scope,
       key: this.#manager.keyFor(this.#options.scope),
     };
-    const o = this.#options;
     this.#authorizedFetch = new AuthorizedFetch(
-      {
-        fetch: o.fetch,
-        origins: o.origins,
-        allowInsecureHttp: o.allowInsecureHttp,
-        isLoopbackHost,
-        replay: o.replay,
-        replayNonIdempotent: o.replayNonIdempotent,
-        maxReplayBodyBytes: o.maxReplayBodyBytes,
-        requestTimeout: o.requestTimeout,
-      },
+      this.#options,
       {
         entry: (scope) => this.#scopeEntry(scope),
         entryFor: (scope) => this.#entryFor(scope),

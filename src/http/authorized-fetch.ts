@@ -2,6 +2,7 @@ import { InsufficientScopeError } from '../errors/insufficient-scope-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { isTokenRequestError } from '../errors/token-request-error.js';
 import type { Observer } from '../observer.js';
+import { isLoopbackHost, type ResolvedOptions } from '../options.js';
 import { normalizeScope, type ScopeInput, scopeCovers, unionScope } from '../scope.js';
 import type { AccessToken } from '../token/access-token.js';
 import { LearnedScopes } from './learned-scopes.js';
@@ -46,22 +47,17 @@ export interface TokenSource {
   invalidate(token: AccessToken): Promise<boolean>;
 }
 
-/** @internal Resolved options of the authorized fetch. */
-export interface AuthorizedFetchOptions {
-  fetch: typeof fetch;
-  /** Allowed origins (`URL#origin` form), or `'*'` for any. */
-  origins: ReadonlySet<string> | '*';
-  allowInsecureHttp: boolean;
-  isLoopbackHost: (hostname: string) => boolean;
-  /** Replay after 401/403 at all. */
-  replay: boolean;
-  /** Replay POST, PATCH and other non-idempotent methods too. */
-  replayNonIdempotent: boolean;
-  /** Largest stream body buffered for a replay. */
-  maxReplayBodyBytes: number;
-  /** Default per-request time limit, if any. */
-  requestTimeout: number | undefined;
-}
+/** @internal The client options the authorized fetch reads (resolved, see `options.ts`). */
+export type AuthorizedFetchOptions = Pick<
+  ResolvedOptions,
+  | 'fetch'
+  | 'origins'
+  | 'allowInsecureHttp'
+  | 'replay'
+  | 'replayNonIdempotent'
+  | 'maxReplayBodyBytes'
+  | 'requestTimeout'
+>;
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -208,8 +204,7 @@ export class AuthorizedFetch {
     if (url.protocol === 'https:') return true;
     // With '*', plain http only where the token cannot be sniffed (or the user said so).
     return (
-      url.protocol === 'http:' &&
-      (this.#options.allowInsecureHttp || this.#options.isLoopbackHost(url.hostname))
+      url.protocol === 'http:' && (this.#options.allowInsecureHttp || isLoopbackHost(url.hostname))
     );
   }
 

@@ -180,14 +180,9 @@ export class TokenManager {
   /** Serves `token` if it is still valid, starting a background refresh when it is stale. */
   #serve(token: AccessToken, key: string, scope: readonly string[]): boolean {
     const now = this.#options.now();
-    // #times inlined: this runs on every cache hit.
-    const lifetime = Math.max(0, token.lifetime);
-    const expiredAt = token.expiresAt - Math.max(0, this.#options.clockSkew(lifetime));
+    const expiredAt = this.#expiredAt(token);
     if (now >= expiredAt) return false;
-    const staleAt = Math.min(
-      expiredAt,
-      token.expiresAt - Math.max(0, this.#options.refreshBefore(lifetime)),
-    );
+    const staleAt = this.#staleAt(token, expiredAt);
     this.#observer.stats.cacheHits++;
     // Tokens read from a shared store are new objects: remember their key for invalidate().
     if (!this.#keys.has(token)) this.#keys.set(token, key);
@@ -211,14 +206,15 @@ export class TokenManager {
     return undefined;
   }
 
-  #times(token: AccessToken): { staleAt: number; expiredAt: number } {
-    const lifetime = Math.max(0, token.lifetime);
-    const expiredAt = token.expiresAt - Math.max(0, this.#options.clockSkew(lifetime));
-    const staleAt = Math.min(
-      expiredAt,
-      token.expiresAt - Math.max(0, this.#options.refreshBefore(lifetime)),
-    );
-    return { staleAt, expiredAt };
+  /** When a token counts as expired: `clockSkew` before its `expiresAt`. */
+  #expiredAt(token: AccessToken): number {
+    return token.expiresAt - Math.max(0, this.#options.clockSkew(Math.max(0, token.lifetime)));
+  }
+
+  /** When a token turns stale (renewed in the background): `refreshBefore` its expiry. */
+  #staleAt(token: AccessToken, expiredAt: number): number {
+    const refreshBefore = this.#options.refreshBefore(Math.max(0, token.lifetime));
+    return Math.min(expiredAt, token.expiresAt - Math.max(0, refreshBefore));
   }
 
   #state(key: string, scope: readonly string[]): KeyState {
@@ -286,7 +282,7 @@ export class TokenManager {
         // current token, so it is kept; but refreshing again at once would loop: wait half of
         // what is left, at least a second.
         state.refreshNotBefore =
-          now() + Math.max(BACKOFF_MIN, (this.#times(token).expiredAt - now()) / 2);
+          now() + Math.max(BACKOFF_MIN, (this.#expiredAt(token) - now()) / 2);
         observer.log(
           'warn',
           'the token endpoint returned a token that expires no later than the cached one; next refresh postponed.',
@@ -344,7 +340,7 @@ export class TokenManager {
   #schedule(key: string, state: KeyState, token: AccessToken): void {
     if (!this.#options.autoRefresh || this.closed) return;
     clearTimeout(state.timer);
-    const at = Math.max(this.#times(token).staleAt, state.refreshNotBefore);
+    const at = Math.max(this.#staleAt(token, this.#expiredAt(token)), state.refreshNotBefore);
     const delay = Math.min(MAX_TIMER, Math.max(0, at - this.#options.now()));
     state.timer = setTimeout(() => {
       state.timer = undefined;
