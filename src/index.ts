@@ -33,10 +33,13 @@ export type { ClientStats } from './observer.js';
 export type {
   BasicAuthEncoding,
   ClientAuthentication,
+  ClientOptions,
   ConfidentialClientOptions,
   RefreshOptions,
   ReplayOptions,
   RetryOptions,
+  ServerUrlOptions,
+  TokenUrlOptions,
 } from './options.js';
 export { defaults, isLoopbackHost } from './options.js';
 export type { ScopeInput } from './scope.js';

@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import { isScopeToken, normalizeScope, type ScopeInput } from './scope.js';
 import { MemoryTokenStore } from './token/memory-token-store.js';
 import type { TokenStore } from './token/token-store.js';
+import { findUnknownKey } from './util/unknown-keys.js';
 
 /**
  * How the client authenticates to the token endpoint.
@@ -62,11 +63,30 @@ export interface RetryOptions {
    */
   maxRetryTime?: number;
   /**
-   * The longest `Retry-After` (429/503) that is waited out, in ms. A server that asks for a longer
-   * wait gets no retry: the error is thrown at once.
+   * The longest `Retry-After` (429/503) that is waited out inside one token request, in ms. A
+   * server that asks for a longer wait gets no retry: the error is thrown at once, and every call
+   * for a token then fails at once with that error (its `retryAfter` says how long is left) until
+   * the server's wait has passed. Only then is the token endpoint asked again.
    * @default 30000
    */
   maxRetryAfter?: number;
+  /**
+   * After a token request fails for good (retries spent, or an answer that is never retried such
+   * as `400 invalid_client`), calls for the same scope fail at once with the same error for this
+   * long, in ms, instead of each sending a request of its own. Doubled for each further failure in
+   * a row, up to `maxCooldown`; reset by a success. With `randomize`, each cooldown is between
+   * 1 and 1.25 times as long, so that a fleet does not come back in lockstep. 0 turns it off.
+   *
+   * A cached token that is still valid is served during a cooldown as always: only calls that
+   * would have had to wait for the token endpoint fail.
+   * @default 1000
+   */
+  cooldown?: number;
+  /**
+   * The longest cooldown, in ms.
+   * @default 30000
+   */
+  maxCooldown?: number;
 }
 
 /**
@@ -126,21 +146,41 @@ export interface ReplayOptions {
   maxBodyBytes?: number | undefined;
 }
 
-/** Options of {@link ConfidentialClient}. */
-export interface ConfidentialClientOptions {
+/** Where the token endpoint of a MobileFirst server is: `{serverUrl}/{runtime}/api/az/v1/token`. */
+export interface ServerUrlOptions {
   /**
    * Base URL of the MobileFirst server, e.g. `https://mfp.example.com` or
    * `http://localhost:9080`. The token URL is `{serverUrl}/{runtime}/api/az/v1/token`. Give
    * either this or `tokenUrl`.
    */
-  serverUrl?: string | URL | undefined;
+  serverUrl: string | URL;
   /**
    * MobileFirst runtime name, used with `serverUrl`.
    * @default 'mfp'
    */
   runtime?: string | undefined;
+  /** Not with `serverUrl`: give one of the two. */
+  tokenUrl?: undefined;
+}
+
+/** Where the token endpoint of any OAuth 2.0 server is: its full URL. */
+export interface TokenUrlOptions {
   /** Full URL of any OAuth 2.0 token endpoint. Give either this or `serverUrl`. */
-  tokenUrl?: string | URL | undefined;
+  tokenUrl: string | URL;
+  /** Not with `tokenUrl`: give one of the two. */
+  serverUrl?: undefined;
+  /** Only with `serverUrl`. */
+  runtime?: undefined;
+}
+
+/**
+ * Options of {@link ConfidentialClient}: the token endpoint (`serverUrl` for MobileFirst, or
+ * `tokenUrl` for any OAuth 2.0 server; exactly one of them), the credentials, and behaviour.
+ */
+export type ConfidentialClientOptions = ClientOptions & (ServerUrlOptions | TokenUrlOptions);
+
+/** Everything in {@link ConfidentialClientOptions} but where the token endpoint is. */
+export interface ClientOptions {
   /** Confidential client ID: non-empty printable ASCII (MobileFirst's rule). */
   clientId: string;
   /** Confidential client secret: non-empty printable ASCII. Never logged, never in an error. */
@@ -176,6 +216,13 @@ export interface ConfidentialClientOptions {
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * The most bytes read of a token endpoint's answer (after decompression). A token response is a
+   * few KB; a larger answer fails with a `TokenResponseError` (`field: 'body'`) instead of filling
+   * memory.
+   * @default 1048576 (1 MiB)
+   */
+  maxTokenResponseBytes?: number;
   /**
    * Time limit of one token request attempt, in ms. An attempt that takes longer is aborted and
    * counts as a retryable failure; the last one rejects with `TimeoutError`.
@@ -241,6 +288,7 @@ export interface ResolvedOptions {
   now: () => number;
   timeout: number;
   retry: Required<RetryOptions>;
+  maxTokenResponseBytes: number;
   refreshBefore: (lifetimeMs: number) => number;
   clockSkew: (lifetimeMs: number) => number;
   autoRefresh: boolean;
@@ -272,7 +320,10 @@ export const defaults = {
     randomize: true,
     maxRetryTime: 30_000,
     maxRetryAfter: 30_000,
+    cooldown: 1_000,
+    maxCooldown: 30_000,
   },
+  maxTokenResponseBytes: 1_048_576,
   refreshBefore: (lifetime: number) =>
     Math.min(5 * MINUTE, Math.max(0.2 * lifetime, Math.min(10_000, lifetime / 2))),
   clockSkew: (lifetime: number) => Math.min(30_000, 0.05 * lifetime),
@@ -300,6 +351,7 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
       'must be an object with clientId, clientSecret and serverUrl or tokenUrl.',
     );
   }
+  rejectUnknownKeys(options, OPTION_KEYS, '');
   const allowInsecureHttp =
     optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp') ?? false;
   const tokenUrl = resolveTokenUrl(options, allowInsecureHttp);
@@ -333,17 +385,8 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
   if (typeof refresh !== 'object' || refresh === null) {
     throw new ConfigurationError('refresh', 'must be an object.');
   }
-  // Without an injected fetch, look the global one up at call time, so that mocks installed
-  // after the client was created (MSW, nock) still see its requests.
-  const fetchImpl: typeof fetch =
-    options.fetch ??
-    ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  if (typeof fetchImpl !== 'function' || typeof globalThis.fetch !== 'function') {
-    throw new ConfigurationError(
-      'fetch',
-      'must be a function; this runtime has no global fetch, so pass one.',
-    );
-  }
+  rejectUnknownKeys(refresh, REFRESH_KEYS, 'refresh.');
+  const fetchImpl = resolveFetch(options.fetch);
   const now = options.now ?? Date.now;
   if (typeof now !== 'function')
     throw new ConfigurationError('now', 'must be a function returning epoch ms.');
@@ -370,6 +413,9 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
     now,
     timeout: positiveNumber(options.timeout, 'timeout') ?? defaults.timeout,
     retry: resolveRetry(options.retry),
+    maxTokenResponseBytes:
+      positiveNumber(options.maxTokenResponseBytes, 'maxTokenResponseBytes') ??
+      defaults.maxTokenResponseBytes,
     refreshBefore: durationFn(
       refresh.refreshBefore,
       'refresh.refreshBefore',
@@ -385,7 +431,7 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
     logger: resolveLogger(options.logger),
     hooks: resolveHooks(options.hooks),
     allowInsecureHttp,
-    origins: resolveOrigins(options.origins, tokenUrl, allowInsecureHttp),
+    origins: resolveOrigins(options.origins, tokenUrl, allowInsecureHttp, options.clientSecret),
     ...resolveReplay(options.replay),
     requestTimeout: positiveNumber(options.requestTimeout, 'requestTimeout'),
   };
@@ -437,7 +483,10 @@ function resolveTokenUrl(options: ConfidentialClientOptions, allowInsecureHttp: 
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigurationError(option, `is not an absolute URL: ${JSON.stringify(String(raw))}.`);
+    throw new ConfigurationError(
+      option,
+      `is not an absolute URL: ${echo(raw, options.clientSecret)}; e.g. "https://mfp.example.com".`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigurationError(option, `must be an http: or https: URL, not ${url.protocol}.`);
@@ -573,6 +622,7 @@ function resolveRetry(retry: RetryOptions | false | undefined): Required<RetryOp
   if (typeof retry !== 'object' || retry === null) {
     throw new ConfigurationError('retry', 'must be an object or false.');
   }
+  rejectUnknownKeys(retry, RETRY_KEYS, 'retry.');
   const retries = nonNegativeNumber(retry.retries, 'retry.retries');
   if (retries !== undefined && !Number.isInteger(retries)) {
     throw new ConfigurationError('retry.retries', 'must be a whole number.');
@@ -592,9 +642,15 @@ function resolveRetry(retry: RetryOptions | false | undefined): Required<RetryOp
     maxRetryAfter:
       nonNegativeNumber(retry.maxRetryAfter, 'retry.maxRetryAfter', true) ??
       defaults.retry.maxRetryAfter,
+    cooldown: nonNegativeNumber(retry.cooldown, 'retry.cooldown') ?? defaults.retry.cooldown,
+    maxCooldown:
+      nonNegativeNumber(retry.maxCooldown, 'retry.maxCooldown') ?? defaults.retry.maxCooldown,
   };
   if (resolved.minTimeout > resolved.maxTimeout) {
     throw new ConfigurationError('retry.minTimeout', 'must not exceed retry.maxTimeout.');
+  }
+  if (resolved.cooldown > resolved.maxCooldown) {
+    throw new ConfigurationError('retry.cooldown', 'must not exceed retry.maxCooldown.');
   }
   return resolved;
 }
@@ -636,6 +692,7 @@ function resolveHooks(hooks: unknown): Hooks {
   if (hooks === undefined) return {};
   if (typeof hooks !== 'object' || hooks === null)
     throw new ConfigurationError('hooks', 'must be an object.');
+  rejectUnknownKeys(hooks, HOOK_KEYS, 'hooks.');
   for (const [name, hook] of Object.entries(hooks)) {
     if (hook !== undefined && typeof hook !== 'function') {
       throw new ConfigurationError(`hooks.${name}`, 'must be a function.');
@@ -648,6 +705,7 @@ function resolveOrigins(
   origins: unknown,
   tokenUrl: string,
   allowInsecureHttp: boolean,
+  secret: unknown,
 ): ReadonlySet<string> | '*' {
   if (origins === undefined) return new Set([new URL(tokenUrl).origin]);
   if (origins === '*') return '*';
@@ -665,7 +723,7 @@ function resolveOrigins(
     } catch {
       throw new ConfigurationError(
         `origins[${i}]`,
-        `is not a URL origin: ${JSON.stringify(String(origin))}.`,
+        `is not a URL origin: ${echo(origin, secret)}; e.g. "https://api.example.com".`,
       );
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -690,10 +748,106 @@ function resolveReplay(
     throw new ConfigurationError('replay', 'must be an object or false.');
   }
   const r = (replay ?? {}) as ReplayOptions;
+  rejectUnknownKeys(r, REPLAY_KEYS, 'replay.');
   return {
     replay: true,
     replayNonIdempotent: optionalBoolean(r.nonIdempotent, 'replay.nonIdempotent') ?? true,
     maxReplayBodyBytes:
       nonNegativeNumber(r.maxBodyBytes, 'replay.maxBodyBytes') ?? defaults.maxReplayBodyBytes,
   };
+}
+
+function resolveFetch(fetchOption: unknown): typeof fetch {
+  if (fetchOption !== undefined) {
+    if (typeof fetchOption !== 'function') {
+      throw new ConfigurationError('fetch', 'must be a function with the signature of fetch.');
+    }
+    return fetchOption as typeof fetch;
+  }
+  if (typeof globalThis.fetch !== 'function') {
+    throw new ConfigurationError(
+      'fetch',
+      'is required: this runtime has no global fetch, so pass one (e.g. undici\'s fetch).',
+    );
+  }
+  // Look the global one up at call time, so that mocks installed after the client was created
+  // (MSW, nock) still see its requests.
+  return (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init);
+}
+
+/**
+ * A value the caller gave, quoted for an error message; never the secret (a user who swapped two
+ * arguments may have put it where a URL goes).
+ */
+function echo(value: unknown, secret: unknown): string {
+  const text = String(value);
+  if (typeof secret === 'string' && secret !== '' && text.includes(secret)) {
+    return '(not shown: it holds the client secret; were two options swapped?)';
+  }
+  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
+}
+
+/** The keys of `T`, each spelled out once, so that TypeScript keeps the set and the type in step. */
+function keySet<T>(keys: Record<keyof T, true>): ReadonlySet<string> {
+  return new Set(Object.keys(keys));
+}
+
+const OPTION_KEYS = keySet<ClientOptions & ServerUrlOptions & TokenUrlOptions>({
+  serverUrl: true,
+  runtime: true,
+  tokenUrl: true,
+  clientId: true,
+  clientSecret: true,
+  scope: true,
+  clientAuthentication: true,
+  basicAuthEncoding: true,
+  tokenParams: true,
+  fetch: true,
+  now: true,
+  maxTokenResponseBytes: true,
+  timeout: true,
+  retry: true,
+  refresh: true,
+  store: true,
+  logger: true,
+  hooks: true,
+  origins: true,
+  replay: true,
+  requestTimeout: true,
+  allowInsecureHttp: true,
+});
+const RETRY_KEYS = keySet<RetryOptions>({
+  retries: true,
+  minTimeout: true,
+  maxTimeout: true,
+  factor: true,
+  randomize: true,
+  maxRetryTime: true,
+  maxRetryAfter: true,
+  cooldown: true,
+  maxCooldown: true,
+});
+const REFRESH_KEYS = keySet<RefreshOptions>({
+  refreshBefore: true,
+  clockSkew: true,
+  autoRefresh: true,
+  defaultExpiresIn: true,
+});
+const REPLAY_KEYS = keySet<ReplayOptions>({ nonIdempotent: true, maxBodyBytes: true });
+const HOOK_KEYS = keySet<Hooks>({
+  onTokenRequest: true,
+  onToken: true,
+  onRetry: true,
+  onError: true,
+});
+
+/** A typo in an options object fails here, naming the key and the nearest valid one. */
+function rejectUnknownKeys(value: object, known: ReadonlySet<string>, prefix: string): void {
+  const unknown = findUnknownKey(value, known);
+  if (unknown === undefined) return;
+  const key = unknown.key.length > 40 ? `${unknown.key.slice(0, 40)}…` : unknown.key;
+  throw new ConfigurationError(
+    `${prefix}${key}`,
+    `is not a known option${unknown.suggestion === undefined ? '' : ` (did you mean \`${prefix}${unknown.suggestion}\`?)`}; check its spelling.`,
+  );
 }

@@ -1,11 +1,12 @@
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { ConfidentialClientOptions, Hooks } from '../src/index.js';
+import type { Hooks } from '../src/index.js';
+import type { TestClientOptions } from './helpers/token-server.js';
 import { newClient, SERVER, tokenResponse, useTokenServer } from './helpers/token-server.js';
 
 const srv = useTokenServer();
 
-const setup = (extra: Partial<ConfidentialClientOptions> = {}) => {
+const setup = (extra: TestClientOptions = {}) => {
   const events: Array<[string, unknown]> = [];
   const lines: Array<[string, string]> = [];
   const hooks: Hooks = {

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { ConfidentialClientOptions } from '../src/index.js';
+import type { TestClientOptions } from './helpers/token-server.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -52,7 +52,7 @@ describe('secrets and tokens never leak', () => {
       onError: (e: unknown) => record(e),
     };
     const clock = fakeClock();
-    const make = (extra: Partial<ConfidentialClientOptions> = {}) =>
+    const make = (extra: TestClientOptions = {}) =>
       newClient({
         now: clock.now,
         logger,

@@ -2,11 +2,11 @@ import { HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ConfidentialClient,
-  type ConfidentialClientOptions,
   defaults,
   type ErrorEvent,
   isClientClosedError,
 } from '../src/index.js';
+import type { TestClientOptions } from './helpers/token-server.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -20,7 +20,7 @@ import {
 const srv = useTokenServer();
 const HOUR = 3_599_000;
 
-const setup = (extra: Partial<ConfidentialClientOptions> = {}) => {
+const setup = (extra: TestClientOptions = {}) => {
   const clock = fakeClock();
   const errors: ErrorEvent[] = [];
   const warnings: string[] = [];

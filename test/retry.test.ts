@@ -7,14 +7,12 @@ import {
   isTokenRequestError,
   type RetryEvent,
 } from '../src/index.js';
+import type { TestClientOptions } from './helpers/token-server.js';
 import { flush, newClient, tokenResponse, useTokenServer } from './helpers/token-server.js';
 
 const srv = useTokenServer();
 
-const setup = (
-  retry: ConfidentialClientOptions['retry'] = {},
-  extra: Partial<ConfidentialClientOptions> = {},
-) => {
+const setup = (retry: ConfidentialClientOptions['retry'] = {}, extra: TestClientOptions = {}) => {
   const retries: RetryEvent[] = [];
   const client = newClient({
     retry: retry === false ? false : { randomize: false, minTimeout: 100, ...retry },

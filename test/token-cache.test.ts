@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AccessToken,
-  type ConfidentialClientOptions,
-  MemoryTokenStore,
-  type TokenStore,
-} from '../src/index.js';
+import { AccessToken, MemoryTokenStore, type TokenStore } from '../src/index.js';
+import type { TestClientOptions } from './helpers/token-server.js';
 import {
   fakeClock,
   newClient,
@@ -15,7 +11,7 @@ import {
 
 const srv = useTokenServer();
 
-const setup = (extra: Partial<ConfidentialClientOptions> = {}) => {
+const setup = (extra: TestClientOptions = {}) => {
   const clock = fakeClock();
   const client = newClient({
     now: clock.now,

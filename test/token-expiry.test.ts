@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfidentialClientOptions } from '../src/index.js';
+import type { TestClientOptions } from './helpers/token-server.js';
 import {
   CLIENT_ID,
   fakeClock,
@@ -12,7 +12,7 @@ import {
 const srv = useTokenServer();
 
 describe('token expiry', () => {
-  const setup = (extra: Partial<ConfidentialClientOptions> = {}) => {
+  const setup = (extra: TestClientOptions = {}) => {
     const clock = fakeClock();
     const logs: string[] = [];
     const client = newClient({

@@ -1,7 +1,6 @@
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import {
-  type ConfidentialClientOptions,
   isConfidentialClientError,
   isTokenRequestError,
   isTokenResponseError,
@@ -12,12 +11,13 @@ import {
   CLIENT_ID,
   CLIENT_SECRET,
   newClient,
+  type TestClientOptions,
   tokenResponse,
   useTokenServer,
 } from './helpers/token-server.js';
 
 const srv = useTokenServer();
-const client = (extra: Partial<ConfidentialClientOptions> = {}) =>
+const client = (extra: TestClientOptions = {}) =>
   newClient({
     retry: false,
     ...extra,
@@ -150,10 +150,7 @@ describe('token request', () => {
   });
 
   describe('error answers', () => {
-    const refused = async (
-      response: () => Response,
-      extra?: Partial<ConfidentialClientOptions>,
-    ) => {
+    const refused = async (response: () => Response, extra?: TestClientOptions) => {
       srv.respond(response);
       const error = await client(extra)
         .getToken({ scope: 'accessRestricted' })

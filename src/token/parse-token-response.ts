@@ -32,6 +32,16 @@ export interface ParseContext {
   warn?: ((message: string, details: Record<string, unknown>) => void) | undefined;
 }
 
+/**
+ * What an access token may hold to travel in `Authorization: Bearer …`: visible ASCII. RFC 6750's
+ * `b64token` is stricter (`A–Z a–z 0–9 - . _ ~ + /`, then `=`), but servers issue opaque tokens with
+ * other visible characters that every HTTP stack sends fine; anything else would make every
+ * request with the token fail in `Headers`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+ */
+const VISIBLE_ASCII = /^[\x21-\x7E]+$/;
+
 /** The longest lifetime believed, in seconds (one year). */
 const MAX_LIFETIME_S = 365 * 24 * 3600;
 
@@ -41,7 +51,7 @@ const MS_THRESHOLD = 1e11;
 /**
  * Checks a token response body field by field and turns it into an {@link AccessToken}.
  *
- * - `access_token`: a non-empty string.
+ * - `access_token`: a non-empty string of visible ASCII (what a header can carry).
  * - `token_type`: `Bearer`, in any case.
  * - `expires_in`: a number or numeric string greater than 0; absent → the JWT's `exp`, else
  *   `defaultExpiresIn`.
@@ -71,6 +81,13 @@ export function parseTokenResponse(body: unknown, context: ParseContext): Access
     throw fail(
       'access_token',
       `the token response has ${describe(wire.access_token)} \`access_token\`; expected a non-empty string.`,
+    );
+  }
+  if (!VISIBLE_ASCII.test(wire.access_token)) {
+    // Never echo it: it is a credential, even when it is a broken one.
+    throw fail(
+      'access_token',
+      'the token response has an `access_token` that cannot be sent in an Authorization header: it holds a space, a control character (a newline, say) or a non-ASCII character. Only visible ASCII is allowed (RFC 6750 b64token is a subset); check the server or a proxy that rewrites its answers.',
     );
   }
   if (typeof wire.token_type !== 'string' || wire.token_type.toLowerCase() !== 'bearer') {

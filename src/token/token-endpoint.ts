@@ -1,7 +1,8 @@
 import pRetry from 'p-retry';
 import { NetworkError } from '../errors/network-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { TokenRequestError } from '../errors/token-request-error.js';
+import { isConfidentialClientError } from '../errors/confidential-client-error.js';
+import { TokenRequestError, type TokenRequestErrorDetails } from '../errors/token-request-error.js';
 import { TokenResponseError } from '../errors/token-response-error.js';
 import type { Observer } from '../observer.js';
 import { redact } from '../observer.js';
@@ -11,6 +12,7 @@ import { sleep } from '../util/sleep.js';
 import type { AccessToken } from './access-token.js';
 import { parseRetryAfter } from './parse-retry-after.js';
 import { parseTokenResponse } from './parse-token-response.js';
+import { readBodyText, TOO_LARGE } from './read-body-text.js';
 
 /** Statuses worth another try: the server or a proxy is overloaded or hiccupped. */
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
@@ -30,6 +32,9 @@ const HINTS: Record<string, string> = {
 };
 
 const TIMED_OUT = Symbol('timed out');
+
+/** The most read of an error answer's body: an RFC 6749 error body is a few hundred bytes. */
+const MAX_ERROR_BODY_BYTES = 65_536;
 
 /** Options of one {@link TokenEndpoint.request} call. */
 export interface TokenEndpointRequest {
@@ -181,7 +186,12 @@ export class TokenEndpoint {
       try {
         return await this.#handle(response, request.scope, sentAt);
       } catch (error) {
-        if (controller.signal.aborted) throw this.#transportError(error, controller.signal);
+        // Ours (a typed answer) as it is; anything else came from reading the body: the
+        // connection was reset or timed out mid-body, a network failure like one before the
+        // headers.
+        if (controller.signal.aborted || !isConfidentialClientError(error)) {
+          throw this.#transportError(error, controller.signal);
+        }
         throw error;
       }
     } finally {
@@ -204,7 +214,15 @@ export class TokenEndpoint {
   ): Promise<AccessToken> {
     const { status } = response;
     if (status >= 200 && status < 300) {
-      const text = await response.text();
+      const limit = this.#options.maxTokenResponseBytes;
+      const text = await readBodyText(response, limit);
+      if (text === TOO_LARGE) {
+        throw new TokenResponseError(
+          'body',
+          `the token endpoint answered ${status} with a body larger than ${limit} bytes (maxTokenResponseBytes; decompressed bytes count); a token response is a few KB, so check serverUrl/tokenUrl, or raise maxTokenResponseBytes.`,
+          { status, response },
+        );
+      }
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -237,15 +255,19 @@ export class TokenEndpoint {
     const { status } = response;
     const url = this.#options.tokenUrl;
     const wwwAuthenticate = response.headers.get('www-authenticate') ?? undefined;
-    const make = (
-      message: string,
-      extra: Partial<ConstructorParameters<typeof TokenRequestError>[1]> = {},
-    ) =>
-      new TokenRequestError(redact(message, this.#secrets), {
+    // Every text field is scrubbed the same way: a server may echo the secret anywhere, and the
+    // error travels to logs, hooks, `inspect` and JSON.
+    const scrub = (text: string | undefined) =>
+      text === undefined ? undefined : redact(text, this.#secrets);
+    const make = (message: string, extra: Partial<TokenRequestErrorDetails> = {}) =>
+      new TokenRequestError(scrub(message) as string, {
         status,
-        wwwAuthenticate,
         response,
         ...extra,
+        error: scrub(extra.error),
+        errorDescription: scrub(extra.errorDescription),
+        errorUri: scrub(extra.errorUri),
+        wwwAuthenticate: scrub(wwwAuthenticate),
       });
 
     if (status >= 300 && status < 400) {
@@ -256,13 +278,13 @@ export class TokenEndpoint {
       );
     }
 
-    let text = '';
+    let text: string | typeof TOO_LARGE = '';
     try {
-      text = await response.text();
+      text = await readBodyText(response, MAX_ERROR_BODY_BYTES);
     } catch {
       // An unreadable body leaves the status to speak.
     }
-    const oauth = parseOAuthError(redact(text, this.#secrets));
+    const oauth = text === TOO_LARGE ? undefined : parseOAuthError(text);
 
     if (RETRYABLE_STATUSES.has(status)) {
       return make(
@@ -312,7 +334,7 @@ function parseOAuthError(
 ):
   | { error: string; errorDescription: string | undefined; errorUri: string | undefined }
   | undefined {
-  if (text === '' || text.length > 100_000) return undefined;
+  if (text === '') return undefined;
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -6,6 +6,7 @@ import {
   MobileFirstEmulator,
   type MobileFirstEmulatorOptions,
 } from '../../src/testing/index.js';
+import type { TestClientOptions } from './token-server.js';
 
 export const MFP = 'http://localhost:9080';
 export const SAMPLE = `${MFP}/mfp/api/adapters/sample/resource`;
@@ -20,13 +21,13 @@ export function useEmulator(options: MobileFirstEmulatorOptions = {}) {
   const ctx = {
     server,
     emulator: undefined as unknown as MobileFirstEmulator,
-    client(extra: Partial<ConfidentialClientOptions> = {}) {
+    client(extra: TestClientOptions = {}) {
       const client = new ConfidentialClient({
         serverUrl: MFP,
         clientId: 'test',
         clientSecret: 'test',
         ...extra,
-      });
+      } as ConfidentialClientOptions);
       clients.push(client);
       return client;
     },

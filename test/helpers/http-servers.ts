@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { ConfidentialClient, type ConfidentialClientOptions } from '../../src/index.js';
 import { type DevServer, startDevServer } from '../../src/testing/index.js';
+import type { TestClientOptions } from './token-server.js';
 
 /** What a plain node:http server saw of one request. */
 export interface SeenHttpRequest {
@@ -56,13 +57,13 @@ export function useDevServer() {
   const clients: ConfidentialClient[] = [];
   const ctx = {
     dev: undefined as unknown as DevServer,
-    client(extra: Partial<ConfidentialClientOptions> = {}) {
+    client(extra: TestClientOptions = {}) {
       const client = new ConfidentialClient({
         serverUrl: ctx.dev.url,
         clientId: 'test',
         clientSecret: 'test',
         ...extra,
-      });
+      } as ConfidentialClientOptions);
       clients.push(client);
       return client;
     },

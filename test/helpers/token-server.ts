@@ -103,12 +103,20 @@ export async function flush(times = 20): Promise<void> {
   for (let i = 0; i < times; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * Options a test lays over the helpers' defaults (which give `serverUrl`): any option, and
+ * `tokenUrl` with `serverUrl: undefined` to point elsewhere.
+ */
+export type TestClientOptions = {
+  [K in keyof ConfidentialClientOptions]?: ConfidentialClientOptions[K] | undefined;
+} & { serverUrl?: string | URL | undefined; tokenUrl?: string | URL | undefined; runtime?: string };
+
 /** A client of the test token server, with `extra` options on top. */
-export function newClient(extra: Partial<ConfidentialClientOptions> = {}): ConfidentialClient {
+export function newClient(extra: TestClientOptions = {}): ConfidentialClient {
   return new ConfidentialClient({
     serverUrl: SERVER,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     ...extra,
-  });
+  } as ConfidentialClientOptions);
 }

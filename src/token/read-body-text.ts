@@ -1,0 +1,41 @@
+/** The body was larger than the limit; what was read is discarded and the rest cancelled. */
+export const TOO_LARGE = Symbol('too large');
+
+/**
+ * Reads a response body as UTF-8 text, but no more than `limit` bytes of it. The bytes counted are
+ * those the body stream yields, that is after `Content-Encoding` is undone, so a small gzip body
+ * that inflates past the limit is stopped as soon as it does.
+ *
+ * A `Content-Length` above the limit is refused before a byte is read.
+ *
+ * @param response - The response whose body to read.
+ * @param limit - The most bytes read.
+ * @returns The text, or {@link TOO_LARGE} (the body is cancelled then).
+ * @throws Whatever reading the body throws (a reset connection, an abort).
+ */
+export async function readBodyText(
+  response: Response,
+  limit: number,
+): Promise<string | typeof TOO_LARGE> {
+  const body = response.body;
+  if (body === null) return '';
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) {
+    await body.cancel().catch(() => undefined);
+    return TOO_LARGE;
+  }
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return TOO_LARGE;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
