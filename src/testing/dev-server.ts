@@ -7,6 +7,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { describeUnknownKey, findUnknownKey } from '../util/unknown-keys.js';
 import { MobileFirstEmulator } from './emulator.js';
 import { jsonResponse } from './http-util.js';
 import {
@@ -17,7 +18,7 @@ import {
   requestPath,
   toFetchRequest,
 } from './node-request.js';
-import type { MobileFirstEmulatorOptions } from './options.js';
+import { EMULATOR_OPTION_KEYS, keysOf, type MobileFirstEmulatorOptions } from './options.js';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -29,6 +30,42 @@ export interface DevServerOptions {
   readonly emulator?: MobileFirstEmulator;
   /** Options of the emulator to create when `emulator` is not given. */
   readonly emulatorOptions?: MobileFirstEmulatorOptions;
+}
+
+const DEV_SERVER_OPTION_KEYS = keysOf<DevServerOptions>({
+  port: true,
+  host: true,
+  emulator: true,
+  emulatorOptions: true,
+});
+
+/**
+ * Rejects a key `startDevServer` does not know. An emulator option passed at the top level
+ * (`{ mode: 'production' }`) is the likely mistake, so the message says where it goes.
+ *
+ * @throws TypeError naming the key and the nearest valid one.
+ */
+function assertDevServerKeys(options: object): void {
+  const unknown = findUnknownKey(options, DEV_SERVER_OPTION_KEYS);
+  if (!unknown) return;
+  const { key, suggestion } = unknown;
+  const prefix = 'startDevServer: options.';
+  if (EMULATOR_OPTION_KEYS.has(key)) {
+    throw new TypeError(
+      `${prefix}${describeUnknownKey(key, undefined)}; emulator options go in emulatorOptions: ` +
+        `startDevServer({ emulatorOptions: { ${key}: … } })`,
+    );
+  }
+  const emulatorKey =
+    suggestion === undefined
+      ? findUnknownKey({ [key]: true }, EMULATOR_OPTION_KEYS)?.suggestion
+      : undefined;
+  if (emulatorKey !== undefined) {
+    throw new TypeError(
+      `${prefix}${describeUnknownKey(key, undefined)} (did you mean emulatorOptions.${emulatorKey}?)`,
+    );
+  }
+  throw new TypeError(`${prefix}${describeUnknownKey(key, suggestion)}`);
 }
 
 /** A running dev server. */
@@ -141,8 +178,9 @@ async function serve(
  *
  * @param options - Port, host, and the emulator or its options.
  * @returns The running server, once it listens.
- * @throws TypeError if both `emulator` and `emulatorOptions` are given, or an option is invalid;
- *   the listen error (e.g. `EADDRINUSE`) if the port is taken.
+ * @throws TypeError if both `emulator` and `emulatorOptions` are given, an option is invalid or
+ *   a key is unknown (an emulator option such as `mode` goes in `emulatorOptions`); the listen
+ *   error (e.g. `EADDRINUSE`) if the port is taken.
  * @example
  * ```ts
  * const server = await startDevServer({ port: 9080 });
@@ -152,6 +190,12 @@ async function serve(
  * ```
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      'startDevServer: options must be an object { port?, host?, emulator?, emulatorOptions? }',
+    );
+  }
+  assertDevServerKeys(options);
   const { port = 0, host = '127.0.0.1' } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new RangeError(

@@ -8,6 +8,7 @@
 
 import { type HttpHandler, http } from 'msw';
 import type { MobileFirstEmulator } from './emulator.js';
+import { assertKnownKeys, keysOf } from './options.js';
 
 /** Options of {@link createMswHandlers}. */
 export interface MswHandlersOptions {
@@ -17,6 +18,8 @@ export interface MswHandlersOptions {
    */
   readonly baseUrl?: string;
 }
+
+const MSW_HANDLERS_OPTION_KEYS = keysOf<MswHandlersOptions>({ baseUrl: true });
 
 /**
  * MSW handlers routing every request for `baseUrl` to the emulator: the origin belongs to the
@@ -28,7 +31,8 @@ export interface MswHandlersOptions {
  * @param emulator - The emulator to serve.
  * @param options - `{ baseUrl }`.
  * @returns Handlers for `setupServer(...)` or `setupWorker(...)`.
- * @throws TypeError if `baseUrl` is not an absolute http(s) URL without a path.
+ * @throws TypeError if `baseUrl` is not an absolute http(s) URL without a path, or `options` holds
+ *   a key it does not know.
  * @example
  * ```ts
  * import { setupServer } from 'msw/node';
@@ -47,6 +51,10 @@ export function createMswHandlers(
   if (typeof emulator?.handle !== 'function') {
     throw new TypeError('createMswHandlers(emulator): emulator must be a MobileFirstEmulator');
   }
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createMswHandlers: options must be an object { baseUrl? }');
+  }
+  assertKnownKeys(options, MSW_HANDLERS_OPTION_KEYS, 'createMswHandlers: options');
   const baseUrl = options.baseUrl ?? 'http://localhost:9080';
   let origin: string;
   try {

@@ -4,6 +4,7 @@
  * @module
  */
 import { sleep } from '../util/sleep.js';
+import { describeUnknownKey, findUnknownKey } from '../util/unknown-keys.js';
 
 /** A confidential client as MobileFirst registers it (Runtime Settings → Confidential Clients). */
 export interface ConfidentialClientRegistration {
@@ -20,6 +21,25 @@ export interface ConfidentialClientRegistration {
   readonly allowedScope: string;
 }
 
+/**
+ * A set of every key of an options type, built from a `Record<keyof T, true>` so that TypeScript
+ * fails the build when a key is added to `T` but not to the record, or the other way round.
+ *
+ * @param keys - `{ key: true, … }` for every key of `T`.
+ * @returns The keys, for {@link assertKnownKeys}.
+ * @internal
+ */
+export function keysOf<T>(keys: Record<keyof T, true>): ReadonlySet<string> {
+  return new Set(Object.keys(keys));
+}
+
+const CLIENT_KEYS = keysOf<ConfidentialClientRegistration>({
+  id: true,
+  displayName: true,
+  secret: true,
+  allowedScope: true,
+});
+
 /** An ID and a secret, used for the internal `admin` and `push` confidential clients. */
 export interface ClientCredentials {
   /** Client ID. */
@@ -27,6 +47,8 @@ export interface ClientCredentials {
   /** Client secret. */
   readonly secret: string;
 }
+
+const CREDENTIALS_KEYS = keysOf<ClientCredentials>({ id: true, secret: true });
 
 /** A user of the admin REST API (HTTP Basic). */
 export interface AdministratorCredentials {
@@ -36,10 +58,12 @@ export interface AdministratorCredentials {
   readonly password: string;
 }
 
+const ADMINISTRATOR_KEYS = keysOf<AdministratorCredentials>({ username: true, password: true });
+
 /** `development` (DevKit: the `test` client exists) or `production` (no `test` client). */
 export type EmulatorMode = 'development' | 'production';
 
-/** Options of {@link MobileFirstEmulator}. Every field is optional. */
+/** Options of {@link MobileFirstEmulator}. Every field is optional; an unknown key is a TypeError. */
 export interface MobileFirstEmulatorOptions {
   /**
    * Server mode. In `development` the predefined `test` client (`test`/`test`, scope `*`) exists,
@@ -105,6 +129,26 @@ export interface MobileFirstEmulatorOptions {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+/**
+ * Every key of {@link MobileFirstEmulatorOptions}, to reject unknown ones (and to tell
+ * `startDevServer` callers that an emulator option belongs in `emulatorOptions`).
+ * @internal
+ */
+export const EMULATOR_OPTION_KEYS = keysOf<MobileFirstEmulatorOptions>({
+  mode: true,
+  runtime: true,
+  tokenLifetime: true,
+  clients: true,
+  adminClient: true,
+  pushClient: true,
+  administrator: true,
+  invalidClientStatus: true,
+  sampleResource: true,
+  ownSigningKey: true,
+  now: true,
+  sleep: true,
+});
+
 /** Options with every default filled in. @internal */
 export interface ResolvedEmulatorOptions {
   readonly mode: EmulatorMode;
@@ -133,18 +177,35 @@ const ASCII = /^[\x20-\x7E]*$/;
 const RUNTIME = /^[A-Za-z0-9_.-]+$/;
 
 /**
+ * Rejects a key of `value` that is not in `known`, naming it and the nearest known key.
+ *
+ * @param value - An object the caller passed.
+ * @param known - Every key it may hold.
+ * @param where - Where it came from, for the error message (`options.clients[0]`).
+ * @throws TypeError such as `options."mdoe" is not a known option (did you mean "mode"?)`.
+ * @internal
+ */
+export function assertKnownKeys(value: object, known: ReadonlySet<string>, where: string): void {
+  const unknown = findUnknownKey(value, known);
+  if (unknown) {
+    throw new TypeError(`${where}.${describeUnknownKey(unknown.key, unknown.suggestion)}`);
+  }
+}
+
+/**
  * Validates one client registration and fills in its display name.
  *
  * @param client - The registration to check.
  * @param where - Where it came from, for the error message.
  * @returns A copy with `displayName` set.
- * @throws TypeError if a field is missing or not ASCII.
+ * @throws TypeError if a field is missing or not ASCII, or a key is not one of the four.
  * @internal
  */
 export function validateClient(client: unknown, where: string): ConfidentialClientRegistration {
   if (typeof client !== 'object' || client === null) {
     throw new TypeError(`${where} must be an object { id, secret, allowedScope, displayName? }`);
   }
+  assertKnownKeys(client, CLIENT_KEYS, where);
   const { id, secret, allowedScope, displayName } = client as Record<string, unknown>;
   if (typeof id !== 'string' || id === '' || !ASCII.test(id)) {
     throw new TypeError(`${where}.id must be a non-empty string of ASCII characters`);
@@ -182,7 +243,11 @@ export function assertUniqueIds(
 
 function validateCredentials(value: unknown, name: string): ClientCredentials | false {
   if (value === false) return false;
-  const { id, secret } = validateClient({ ...(value as object), allowedScope: '*' }, name);
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(`${name} must be { id, secret } or false`);
+  }
+  assertKnownKeys(value, CREDENTIALS_KEYS, name);
+  const { id, secret } = validateClient({ ...value, allowedScope: '*' }, name);
   return { id, secret };
 }
 
@@ -191,12 +256,16 @@ function validateCredentials(value: unknown, name: string): ClientCredentials | 
  *
  * @param options - What the caller passed.
  * @returns The resolved options.
- * @throws TypeError or RangeError naming the option that is wrong.
+ * @throws TypeError or RangeError naming the option that is wrong, or a key it does not know.
  * @internal
  */
 export function resolveEmulatorOptions(
   options: MobileFirstEmulatorOptions = {},
 ): ResolvedEmulatorOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options must be an object of emulator options');
+  }
+  assertKnownKeys(options, EMULATOR_OPTION_KEYS, 'options');
   const mode = options.mode ?? 'development';
   if (mode !== 'development' && mode !== 'production') {
     throw new TypeError(`options.mode must be 'development' or 'production', got ${String(mode)}`);
@@ -223,6 +292,7 @@ export function resolveEmulatorOptions(
   if (typeof administrator.username !== 'string' || typeof administrator.password !== 'string') {
     throw new TypeError('options.administrator must be { username: string, password: string }');
   }
+  assertKnownKeys(administrator, ADMINISTRATOR_KEYS, 'options.administrator');
   for (const name of ['now', 'sleep'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new TypeError(`options.${name} must be a function`);
