@@ -7,20 +7,25 @@
 import { isIPv4 } from 'node:net';
 import { parseArgs } from 'node:util';
 import { startDevServer } from '../../testing/dev-server.js';
-import type { EmulatorMode } from '../../testing/options.js';
+import type { MobileFirstEmulator } from '../../testing/emulator.js';
 import { type CliCommand, UsageError } from '../command.js';
+import { emulatorFlags, emulatorFlagsHelp, emulatorFromFlags } from './emulator-flags.js';
 
 const help = `Usage: confidential-client dev-server [--port 9080] [--host 127.0.0.1] [--mode development|production]
+         [--client id:secret:allowedScope]... [--token-lifetime 3599] [other options]
 
 Serves an emulated MobileFirst server (token endpoint, introspection, the sample adapter
 resource, push messages, admin API) until SIGINT or SIGTERM.
 
 Options:
-  --port <n>     TCP port; 0 picks a free one (default 9080)
-  --host <addr>  interface to listen on (default 127.0.0.1, loopback only); any other
-                 interface prints a warning: the admin API returns secrets in clear text
-  --mode <mode>  development (the test/test client exists) or production (default development)
-  -h, --help     show this help`;
+  --port <n>               TCP port; 0 picks a free one (default 9080)
+  --host <addr>            interface to listen on (default 127.0.0.1, loopback only); any other
+                           interface prints a warning: the admin API returns secrets in clear text
+${emulatorFlagsHelp}
+  -h, --help               show this help
+
+Example:
+  confidential-client dev-server --client "orders:s3cret:orders.read orders.write" --token-lifetime 60`;
 
 function parseHost(value: string): string {
   if (value.trim() === '') {
@@ -50,39 +55,51 @@ function parsePort(value: string): number {
   return port;
 }
 
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: {
+        port: { type: 'string', default: '9080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        ...emulatorFlags,
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** The registered clients, one line each: ID and allowed scope, never the secret. */
+function describeClients(emulator: MobileFirstEmulator): string[] {
+  const clients = emulator.clients();
+  if (clients.length === 0) return ['  (none)'];
+  const width = Math.max(...clients.map((client) => client.id.length));
+  return clients.map(
+    ({ id, allowedScope }) =>
+      `  ${id.padEnd(width)}  allowed scope: ${allowedScope === '' ? '(none: RegisteredClient only)' : allowedScope}`,
+  );
+}
+
 /** The `dev-server` command. */
 export const devServerCommand: CliCommand = {
   name: 'dev-server',
   summary: 'serve an emulated MobileFirst server over HTTP for development and tests',
   help,
   async run(args, io) {
-    let values: { port?: string; host?: string; mode?: string; help?: boolean };
-    try {
-      ({ values } = parseArgs({
-        args: [...args],
-        options: {
-          port: { type: 'string', default: '9080' },
-          host: { type: 'string', default: '127.0.0.1' },
-          mode: { type: 'string', default: 'development' },
-          help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const values = parse(args);
     if (values.help) {
       io.out(help);
       return 0;
     }
-    const mode = values.mode as EmulatorMode;
-    if (mode !== 'development' && mode !== 'production') {
-      throw new UsageError(`--mode must be development or production, got "${values.mode}"`);
-    }
     const port = parsePort(values.port ?? '9080');
     const host = parseHost(values.host ?? '127.0.0.1');
-    const server = await startDevServer({ port, host, emulatorOptions: { mode } });
+    const server = await startDevServer({ port, host, emulator: emulatorFromFlags(values) });
+    const { emulator, url } = server;
+    const { mode, tokenLifetime, sampleResource } = emulator.options;
     if (!isLoopback(host)) {
       io.err(
         `WARNING: listening on ${host}, which other machines may reach. The emulator is for development only: ` +
@@ -90,14 +107,19 @@ export const devServerCommand: CliCommand = {
           'credentials (test:test, admin:nimda, push:hsup) are public. Use --host 127.0.0.1 unless you need this.',
       );
     }
-    const { emulator, url } = server;
     io.out(`MobileFirst emulator (${mode} mode) listening on ${url}`);
     io.out(`  token endpoint   POST ${url}${emulator.tokenPath}`);
     io.out(`  introspection    POST ${url}${emulator.introspectionPath}`);
-    io.out(`  sample resource  GET  ${url}${emulator.sampleResourcePath} (scope accessRestricted)`);
+    if (sampleResource) {
+      io.out(
+        `  sample resource  GET  ${url}${emulator.sampleResourcePath} (scope accessRestricted)`,
+      );
+    }
     io.out(`  push messages    POST ${url}/imfpush/v1/apps/{appId}/messages`);
     io.out(`  admin API        GET|PUT ${url}${emulator.adminPath} (admin:admin)`);
-    if (mode === 'development') {
+    io.out(`Access tokens live ${tokenLifetime} s (expires_in). Confidential clients:`);
+    for (const line of describeClients(emulator)) io.out(line);
+    if (emulator.clients().some((client) => client.id === 'test' && client.secret === 'test')) {
       io.out(`Try: curl -u test:test -d grant_type=client_credentials ${url}${emulator.tokenPath}`);
     }
     io.out('Press Ctrl+C to stop.');
