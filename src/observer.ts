@@ -21,6 +21,11 @@ export interface ClientStats {
   stepUps: number;
   /** Replayed requests that were rejected again (returned to the caller as they were). */
   rejectedAfterReplay: number;
+  /**
+   * Calls that needed a new token and failed at once, without a token request: the server's
+   * `Retry-After` had not passed, or the scope was cooling down after a failure.
+   */
+  throttled: number;
 }
 
 /** @internal Stats, logging and hooks in one place, each guarded so none can break a request. */
@@ -35,6 +40,7 @@ export class Observer {
     reauthentications: 0,
     stepUps: 0,
     rejectedAfterReplay: 0,
+    throttled: 0,
   };
   readonly #logger: Logger | undefined;
   readonly #hooks: Hooks;

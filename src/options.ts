@@ -431,7 +431,7 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
     logger: resolveLogger(options.logger),
     hooks: resolveHooks(options.hooks),
     allowInsecureHttp,
-    origins: resolveOrigins(options.origins, tokenUrl, allowInsecureHttp, options.clientSecret),
+    origins: resolveOrigins(options.origins, tokenUrl, allowInsecureHttp),
     ...resolveReplay(options.replay),
     requestTimeout: positiveNumber(options.requestTimeout, 'requestTimeout'),
   };
@@ -485,7 +485,7 @@ function resolveTokenUrl(options: ConfidentialClientOptions, allowInsecureHttp: 
   } catch {
     throw new ConfigurationError(
       option,
-      `is not an absolute URL: ${echo(raw, options.clientSecret)}; e.g. "https://mfp.example.com".`,
+      `${whyNotAUrl(raw)}; expected an absolute URL such as "https://mfp.example.com". (The value is not shown: if two options were swapped, it may be the secret.)`,
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -705,7 +705,6 @@ function resolveOrigins(
   origins: unknown,
   tokenUrl: string,
   allowInsecureHttp: boolean,
-  secret: unknown,
 ): ReadonlySet<string> | '*' {
   if (origins === undefined) return new Set([new URL(tokenUrl).origin]);
   if (origins === '*') return '*';
@@ -723,7 +722,7 @@ function resolveOrigins(
     } catch {
       throw new ConfigurationError(
         `origins[${i}]`,
-        `is not a URL origin: ${echo(origin, secret)}; e.g. "https://api.example.com".`,
+        `${whyNotAUrl(origin)}; expected an origin such as "https://api.example.com". (The value is not shown: it may be a secret.)`,
       );
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -767,7 +766,7 @@ function resolveFetch(fetchOption: unknown): typeof fetch {
   if (typeof globalThis.fetch !== 'function') {
     throw new ConfigurationError(
       'fetch',
-      'is required: this runtime has no global fetch, so pass one (e.g. undici\'s fetch).',
+      "is required: this runtime has no global fetch, so pass one (e.g. undici's fetch).",
     );
   }
   // Look the global one up at call time, so that mocks installed after the client was created
@@ -776,15 +775,15 @@ function resolveFetch(fetchOption: unknown): typeof fetch {
 }
 
 /**
- * A value the caller gave, quoted for an error message; never the secret (a user who swapped two
- * arguments may have put it where a URL goes).
+ * Why `value` is not a URL, without quoting it: a user who swapped two arguments may have put the
+ * secret where a URL goes, and the secret cannot be told apart from a typo.
  */
-function echo(value: unknown, secret: unknown): string {
+function whyNotAUrl(value: unknown): string {
+  if (typeof value !== 'string' && !(value instanceof URL)) return `is a ${typeof value}`;
   const text = String(value);
-  if (typeof secret === 'string' && secret !== '' && text.includes(secret)) {
-    return '(not shown: it holds the client secret; were two options swapped?)';
-  }
-  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
+  if (text.trim() === '') return 'is empty';
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(text)) return 'has no scheme (https://)';
+  return 'is not a valid URL';
 }
 
 /** The keys of `T`, each spelled out once, so that TypeScript keeps the set and the type in step. */

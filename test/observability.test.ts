@@ -78,6 +78,7 @@ describe('observability', () => {
       reauthentications: 0,
       stepUps: 0,
       rejectedAfterReplay: 0,
+      throttled: 0,
     });
     // A snapshot, not a live object.
     const snapshot = client.stats();

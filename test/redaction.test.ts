@@ -105,12 +105,42 @@ describe('secrets and tokens never leak', () => {
       () => new HttpResponse(null, { status: 302, headers: { location: 'https://elsewhere/' } }),
       () => new HttpResponse(null, { status: 503 }),
       () => HttpResponse.error(),
+      // A server that echoes the secret in every field of its answer.
+      () =>
+        HttpResponse.json(
+          {
+            error: `invalid_${CLIENT_SECRET}`,
+            error_description: CLIENT_SECRET,
+            error_uri: `https://idp/help?secret=${encodeURIComponent(CLIENT_SECRET)}`,
+          },
+          {
+            status: 401,
+            headers: { 'www-authenticate': `Basic realm="${CLIENT_SECRET}"` },
+          },
+        ),
+      () =>
+        new HttpResponse(null, {
+          status: 429,
+          headers: { 'www-authenticate': `Bearer error="${CLIENT_SECRET}"`, 'retry-after': '9999' },
+        }),
+      // A token that cannot be sent: refused without echoing it.
+      () => {
+        issued.push(`leak-${Math.random().toString(36).slice(2)}`);
+        return HttpResponse.json({ access_token: `${issued.at(-1)}\nX`, token_type: 'Bearer' });
+      },
     ];
     for (const failure of failures) {
       srv.respond(failure);
       await capture(make().getToken({ scope: 'x' }));
     }
-    for (const bad of [{ clientSecret: `${CLIENT_SECRET}\u00e9` }, { clientSecret: '' }]) {
+    for (const bad of [
+      { clientSecret: `${CLIENT_SECRET}\u00e9` },
+      { clientSecret: '' },
+      // Arguments swapped: the secret where a URL goes.
+      { serverUrl: CLIENT_SECRET, clientSecret: 'https://mfp.example.com' },
+      { serverUrl: undefined, tokenUrl: `token ${CLIENT_SECRET}` },
+      { origins: [CLIENT_SECRET] },
+    ]) {
       try {
         make(bad);
       } catch (error) {

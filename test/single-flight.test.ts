@@ -63,7 +63,7 @@ describe('single-flight', () => {
 
   it('shares a failure with every waiter, then clears it so the next call tries again', async () => {
     srv.respond(() => HttpResponse.json({ error: 'invalid_client' }, { status: 400 }));
-    const c = client();
+    const c = newClient({ retry: { retries: 0, cooldown: 0 } });
     const results = await Promise.allSettled(Array.from({ length: 50 }, () => c.getToken()));
     expect(results.every((r) => r.status === 'rejected' && isTokenRequestError(r.reason))).toBe(
       true,

@@ -55,8 +55,7 @@ function rootCause(error: unknown): Root {
     const own = (current as { code?: unknown }).code;
     if (typeof own === 'string' && own !== '') code = own;
     const { errors } = current as { errors?: unknown };
-    current =
-      current.cause ?? (Array.isArray(errors) && errors.length > 0 ? errors[0] : undefined);
+    current = current.cause ?? (Array.isArray(errors) && errors.length > 0 ? errors[0] : undefined);
   }
   return { message, code };
 }

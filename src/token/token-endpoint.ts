@@ -1,7 +1,7 @@
 import pRetry from 'p-retry';
+import { isConfidentialClientError } from '../errors/confidential-client-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { isConfidentialClientError } from '../errors/confidential-client-error.js';
 import { TokenRequestError, type TokenRequestErrorDetails } from '../errors/token-request-error.js';
 import { TokenResponseError } from '../errors/token-response-error.js';
 import type { Observer } from '../observer.js';

@@ -1,8 +1,10 @@
 import { ClientClosedError } from '../errors/client-closed-error.js';
+import { isTokenRequestError, TokenRequestError } from '../errors/token-request-error.js';
 import type { Observer } from '../observer.js';
 import type { ResolvedOptions } from '../options.js';
 import { scopeCovers } from '../scope.js';
 import { abortable } from '../util/abortable.js';
+import { KeepAlive } from '../util/keep-alive.js';
 import type { AccessToken } from './access-token.js';
 import { cacheKey } from './cache-key.js';
 import { MemoryTokenStore } from './memory-token-store.js';
@@ -16,8 +18,10 @@ interface KeyState {
   granted: readonly string[];
   /** No background refresh before this time (epoch ms): backoff and refresh-storm guard. */
   refreshNotBefore: number;
-  /** Background refreshes failed in a row. */
+  /** Acquisitions failed in a row (foreground and background). */
   failures: number;
+  /** The last failure, served at once to foreground calls until `until` (the cooldown). */
+  cooldown: { readonly error: unknown; readonly until: number } | undefined;
   /** The auto-refresh timer, if one is set. */
   timer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -53,6 +57,12 @@ export class TokenManager {
   readonly #states = new Map<string, KeyState>();
   readonly #keys = new WeakMap<AccessToken, string>();
   readonly #closed = new AbortController();
+  readonly #keepAlive = new KeepAlive();
+  /**
+   * The token endpoint's last `Retry-After` that was not waited out, for the whole client: the
+   * endpoint is one URL whatever the scope, and RFC 9110 asks the client not to send to it before.
+   */
+  #retryAfter: { readonly error: TokenRequestError; readonly until: number } | undefined;
   /** Whether the store is known to answer synchronously (the built-in memory store). */
   readonly #syncStore: boolean;
 
@@ -174,7 +184,30 @@ export class TokenManager {
     signal: AbortSignal | undefined,
   ): Promise<AccessToken> {
     this.#observer.stats.cacheMisses++;
-    return abortable(this.#acquire(key, scope, false), signal);
+    if (!this.#inflight.has(key)) {
+      const refusal = this.#refusal(key);
+      if (refusal !== undefined) {
+        this.#observer.stats.throttled++;
+        return Promise.reject(refusal);
+      }
+    }
+    // The caller awaits this: it holds the process open, unlike the request's own timers.
+    return this.#keepAlive.hold(abortable(this.#acquire(key, scope, false), signal));
+  }
+
+  /**
+   * Why no token request may be sent for `key` now: the server's `Retry-After` has not passed, or
+   * the key is cooling down after a failure. `undefined` when one may be sent.
+   */
+  #refusal(key: string): unknown {
+    const now = this.#options.now();
+    const retryAfter = this.#retryAfter;
+    if (retryAfter !== undefined) {
+      if (now < retryAfter.until) return stillWaiting(retryAfter.error, retryAfter.until - now);
+      this.#retryAfter = undefined;
+    }
+    const cooldown = this.#states.get(key)?.cooldown;
+    return cooldown !== undefined && now < cooldown.until ? cooldown.error : undefined;
   }
 
   /** Serves `token` if it is still valid, starting a background refresh when it is stale. */
@@ -222,7 +255,14 @@ export class TokenManager {
     if (state !== undefined) {
       this.#states.delete(key);
     } else {
-      state = { scope, granted: scope, refreshNotBefore: 0, failures: 0, timer: undefined };
+      state = {
+        scope,
+        granted: scope,
+        refreshNotBefore: 0,
+        failures: 0,
+        cooldown: undefined,
+        timer: undefined,
+      };
     }
     this.#states.set(key, state);
     while (this.#states.size > MAX_KEY_STATES) {
@@ -254,7 +294,8 @@ export class TokenManager {
   #refreshInBackground(key: string, scope: readonly string[]): boolean {
     if (this.#inflight.has(key) || this.closed) return false;
     const state = this.#state(key, scope);
-    if (this.#options.now() < state.refreshNotBefore) return false;
+    const now = this.#options.now();
+    if (now < state.refreshNotBefore || now < (this.#retryAfter?.until ?? 0)) return false;
     this.#observer.stats.refreshes++;
     this.#acquire(key, scope, true).catch(() => undefined); // Reported by #obtain.
     return true;
@@ -292,6 +333,8 @@ export class TokenManager {
         state.refreshNotBefore = 0;
       }
       state.failures = 0;
+      state.cooldown = undefined;
+      this.#retryAfter = undefined;
       state.granted = token.scope;
       this.#keys.set(token, key);
       await store.set(key, token, token.expiresAt - now());
@@ -316,6 +359,7 @@ export class TokenManager {
         state.failures++;
         const delay = Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** (state.failures - 1));
         state.refreshNotBefore = now() + delay;
+        this.#holdOff(state, error);
         const details = {
           error: error instanceof Error ? error.message : String(error),
           scope: scope.join(' '),
@@ -336,6 +380,35 @@ export class TokenManager {
     }
   }
 
+  /**
+   * After a failed acquisition: honour the server's `Retry-After` across calls, or cool the key
+   * down (growing while failures go on, capped), so that a client that cannot get a token does not
+   * turn every call into a token request.
+   */
+  #holdOff(state: KeyState, error: unknown): void {
+    const { retry, now } = this.#options;
+    const at = now();
+    const observer = this.#observer;
+    if (isTokenRequestError(error) && error.retryAfter !== undefined && error.retryAfter > 0) {
+      const until = at + error.retryAfter;
+      this.#retryAfter = { error, until };
+      state.refreshNotBefore = Math.max(state.refreshNotBefore, until);
+      observer.log(
+        'warn',
+        `the token endpoint asked to wait ${Math.ceil(error.retryAfter / 1000)} s (Retry-After); until then, calls that need a new token fail at once with its error.`,
+      );
+      return;
+    }
+    if (retry.cooldown <= 0) return;
+    const base = Math.min(retry.maxCooldown, retry.cooldown * 2 ** (state.failures - 1));
+    const delay = retry.randomize ? base * (1 + Math.random() / 4) : base;
+    state.cooldown = { error, until: at + delay };
+    observer.log(
+      'debug',
+      `cooling down for ${Math.round(delay)} ms after ${state.failures} failed token request(s) in a row; calls for this scope fail at once with the same error until then.`,
+    );
+  }
+
   /** With `autoRefresh`, sets the timer that renews `key` when its token turns stale. */
   #schedule(key: string, state: KeyState, token: AccessToken): void {
     if (!this.#options.autoRefresh || this.closed) return;
@@ -351,4 +424,24 @@ export class TokenManager {
     }, delay);
     (state.timer as { unref?: () => void }).unref?.();
   }
+}
+
+/**
+ * The server's `Retry-After` error again, for a call made while it still runs: the same status,
+ * OAuth fields and challenge, with `retryAfter` set to what is left. The original is its `cause`.
+ */
+function stillWaiting(error: TokenRequestError, left: number): TokenRequestError {
+  return new TokenRequestError(
+    `the token endpoint answered ${error.status} and asked to wait (Retry-After); no token request is sent for another ${Math.ceil(left / 1000)} s. Retry after \`error.retryAfter\` ms.`,
+    {
+      status: error.status,
+      error: error.error,
+      errorDescription: error.errorDescription,
+      errorUri: error.errorUri,
+      wwwAuthenticate: error.wwwAuthenticate,
+      retryAfter: left,
+      response: error.response,
+      cause: error,
+    },
+  );
 }
