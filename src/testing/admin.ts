@@ -107,7 +107,9 @@ export async function handleAdminRequest(
   try {
     const body = JSON.parse(await request.text()) as { clients?: unknown };
     if (!Array.isArray(body?.clients)) throw new TypeError('the body must be { "clients": [...] }');
-    clients = body.clients.map((client, i) => validateClient(client, `clients[${i}]`));
+    // A wire format, not an options object: fields the emulator does not know are dropped, as
+    // a server that binds JSON to its model does, rather than refused.
+    clients = body.clients.map((client, i) => validateClient(client, `clients[${i}]`, false));
     assertUniqueIds(clients, 'clients');
   } catch (error) {
     return failure(

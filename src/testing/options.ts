@@ -201,11 +201,15 @@ export function assertKnownKeys(value: object, known: ReadonlySet<string>, where
  * @throws TypeError if a field is missing or not ASCII, or a key is not one of the four.
  * @internal
  */
-export function validateClient(client: unknown, where: string): ConfidentialClientRegistration {
+export function validateClient(
+  client: unknown,
+  where: string,
+  strict = true,
+): ConfidentialClientRegistration {
   if (typeof client !== 'object' || client === null) {
     throw new TypeError(`${where} must be an object { id, secret, allowedScope, displayName? }`);
   }
-  assertKnownKeys(client, CLIENT_KEYS, where);
+  if (strict) assertKnownKeys(client, CLIENT_KEYS, where);
   const { id, secret, allowedScope, displayName } = client as Record<string, unknown>;
   if (typeof id !== 'string' || id === '' || !ASCII.test(id)) {
     throw new TypeError(`${where}.id must be a non-empty string of ASCII characters`);
