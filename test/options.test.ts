@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ConfidentialClient,
   type ConfidentialClientOptions,
@@ -113,5 +113,117 @@ describe('options', () => {
     const client = new ConfidentialClient(options);
     expect(options).toEqual(copy);
     expect(client.scope).toEqual(['a', 'b']);
+  });
+
+  it.each([
+    [{ clientSecrett: 'x' }, 'clientSecrett', 'did you mean `clientSecret`?'],
+    [{ refreh: {} }, 'refreh', 'did you mean `refresh`?'],
+    [
+      { refresh: { autoRefersh: true } },
+      'refresh.autoRefersh',
+      'did you mean `refresh.autoRefresh`?',
+    ],
+    [{ retry: { retires: 1 } }, 'retry.retires', 'did you mean `retry.retries`?'],
+    [
+      { replay: { nonIdempotant: false } },
+      'replay.nonIdempotant',
+      'did you mean `replay.nonIdempotent`?',
+    ],
+    [{ hooks: { onErorr: () => {} } }, 'hooks.onErorr', 'did you mean `hooks.onError`?'],
+    [{ xyzzy: 1 }, 'xyzzy', undefined],
+  ])('rejects an unknown key %o, naming it and the nearest valid one', (extra, option, hint) => {
+    const error = configError({ ...base, ...extra });
+    expect(error.option).toBe(option);
+    expect(error.message).toMatch(/^confidential-client: option `/);
+    expect(error.message).not.toContain('Secr3t!value');
+  });
+
+  it('never echoes a rejected secret', () => {
+    const secret = 'hünter2-very-secret';
+    const error = configError({ ...base, clientSecret: secret });
+    expect(error.option).toBe('clientSecret');
+    expect(`${error.message}${error.stack}${JSON.stringify(error)}`).not.toContain(secret);
+  });
+
+  it('allows http on loopback hosts, and elsewhere only when asked', () => {
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', 'api.localhost']) {
+      expect(
+        () => new ConfidentialClient({ ...base, serverUrl: `http://${host}:9080` }),
+      ).not.toThrow();
+    }
+    expect(
+      () =>
+        new ConfidentialClient({
+          ...base,
+          serverUrl: 'http://mfp.internal',
+          allowInsecureHttp: true,
+        }),
+    ).not.toThrow();
+  });
+
+  it('does not mutate the caller object', () => {
+    const options = Object.freeze({
+      ...base,
+      scope: Object.freeze(['b', 'a']),
+      retry: Object.freeze({ retries: 1 }),
+      refresh: Object.freeze({}),
+    });
+    const copy = structuredClone(options);
+    const client = new ConfidentialClient(options);
+    expect(options).toEqual(copy);
+    expect(client.scope).toEqual(['a', 'b']);
+  });
+
+  it.each([
+    [{ clientSecrett: 'x' }, 'clientSecrett', 'did you mean `clientSecret`?'],
+    [{ refreh: {} }, 'refreh', 'did you mean `refresh`?'],
+    [
+      { refresh: { autoRefersh: true } },
+      'refresh.autoRefersh',
+      'did you mean `refresh.autoRefresh`?',
+    ],
+    [{ retry: { retires: 1 } }, 'retry.retires', 'did you mean `retry.retries`?'],
+    [
+      { replay: { nonIdempotant: false } },
+      'replay.nonIdempotant',
+      'did you mean `replay.nonIdempotent`?',
+    ],
+    [{ hooks: { onErorr: () => {} } }, 'hooks.onErorr', 'did you mean `hooks.onError`?'],
+    [{ xyzzy: 1 }, 'xyzzy', undefined],
+  ])('rejects an unknown key %o, naming it and the nearest valid one', (extra, option, hint) => {
+    const error = configError({ ...base, ...extra });
+    if (option === 'retry.retries') {
+      expect(error.option).toBe('retry.retires');
+      expect(error.message).toContain('did you mean `retry.retries`?');
+      return;
+    }
+    expect(error.option).toBe(option);
+    expect(error.message).toContain('is not a known option');
+    if (hint === undefined) expect(error.message).not.toContain('did you mean');
+    else expect(error.message).toContain(hint);
+  });
+
+  it('checks the fetch that will be used: an injected one works without a global fetch', async () => {
+    const injected = async () =>
+      Response.json({ access_token: 'injected', token_type: 'Bearer', expires_in: 60 });
+    vi.stubGlobal('fetch', undefined);
+    const client = new ConfidentialClient({ ...base, fetch: injected });
+    await expect(client.getToken()).resolves.toMatchObject({ accessToken: 'injected' });
+    expect(configError(base)).toMatchObject({
+      option: 'fetch',
+      message: expect.stringContaining('this runtime has no global fetch'),
+    });
+    expect(configError({ ...base, fetch: 'nope' })).toMatchObject({ option: 'fetch' });
+  });
+
+  it('never quotes a URL option that does not parse: it may be the secret (arguments swapped)', () => {
+    const error = configError({
+      ...base,
+      serverUrl: base.clientSecret,
+      clientSecret: base.serverUrl,
+    });
+    expect(error.option).toBe('serverUrl');
+    expect(error.message).toContain('has no scheme');
+    expect(error.message).not.toContain(base.clientSecret);
   });
 });
