@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import ky from 'ky';
 import { ConfidentialClient } from '../src/index.js';
 import { collectGarbage, median, type RoundResult, runLoad } from './load.js';
-import { measureOverhead } from './overhead.js';
+import { measureOverhead, measureSignalOverhead } from './overhead.js';
 import { type BenchServer, type ServerStats, startServer } from './server.js';
 import { startServerProcess } from './server-process.js';
 
@@ -80,6 +80,7 @@ try {
   );
   await throughput();
   await overhead();
+  await signalOverhead();
   await coldStart();
   if (!args['no-retoken']) await retoken();
 } finally {
@@ -366,6 +367,32 @@ async function retoken(): Promise<void> {
 }
 
 /** The package's own cost per call, without the network (information). */
+async function signalOverhead(): Promise<void> {
+  const m = await measureSignalOverhead(collectGarbage);
+  const extra = m.timedMicros - m.plainMicros;
+  console.info(
+    `1c. requestTimeout + one long-lived caller signal, stub fetch (no network): ` +
+      `${fmt(extra, 2)} µs more per call (${fmt(m.plainMicros, 2)} → ${fmt(m.timedMicros, 2)} µs); ` +
+      `AbortSignal.any + AbortSignal.timeout would add ${fmt(m.anyTimeoutMicros, 2)} µs. ` +
+      `After 100,000 timed calls: heap ${fmt(m.heapGrowth / 1024, 0)} KiB, ` +
+      `${m.listeners} listener(s) left on the signal\n`,
+  );
+  verdicts.push({
+    metric: 'requestTimeout + shared signal, extra per call',
+    value: `${fmt(extra, 2)} µs (any+timeout: ${fmt(m.anyTimeoutMicros, 2)} µs)`,
+    target: 'info',
+    pass: undefined,
+    correctness: false,
+  });
+  verdicts.push({
+    metric: 'listeners left on a shared signal after 100,000 timed calls',
+    value: String(m.listeners),
+    target: '0',
+    pass: m.listeners === 0,
+    correctness: true,
+  });
+}
+
 async function overhead(): Promise<void> {
   const { rawMicros, clientMicros } = await measureOverhead();
   const extra = clientMicros - rawMicros;

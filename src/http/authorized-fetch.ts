@@ -5,6 +5,7 @@ import type { Observer } from '../observer.js';
 import { isLoopbackHost, type ResolvedOptions } from '../options.js';
 import { normalizeScope, type ScopeInput, scopeCovers, unionScope } from '../scope.js';
 import type { AccessToken } from '../token/access-token.js';
+import { onAbort } from '../util/on-abort.js';
 import { LearnedScopes } from './learned-scopes.js';
 import { classifyChallenge } from './parse-www-authenticate.js';
 import {
@@ -131,17 +132,32 @@ export class AuthorizedFetch {
     callerSignal: AbortSignal | undefined,
     timeout: number,
   ): Promise<Response> {
-    // The limit runs until the response headers arrive; the caller's own signal keeps covering
-    // the body after that, as with fetch.
-    const limit = new AbortController();
+    // One controller and one timer per request, linked to the caller's signal through its single
+    // listener: `AbortSignal.any` and `AbortSignal.timeout` cost about 60 µs in Node 20, and the
+    // signals `any` combines with a long-lived one are never freed there.
+    const controller = new AbortController();
     const timer = setTimeout(
-      () => limit.abort(new TimeoutError(target.resource, timeout)),
+      () => controller.abort(new TimeoutError(target.resource, timeout)),
       timeout,
     );
-    const signal =
-      callerSignal === undefined ? limit.signal : anySignal(callerSignal, limit.signal);
+    let unlink: (() => void) | undefined;
+    if (callerSignal?.aborted) controller.abort(callerSignal.reason);
+    else if (callerSignal !== undefined) {
+      unlink = onAbort(callerSignal, (reason) => controller.abort(reason));
+    }
+    const { signal } = controller;
     try {
-      return await this.#route(input, { ...init, signal }, target, scopeInput, signal);
+      const response = await this.#route(input, { ...init, signal }, target, scopeInput, signal);
+      // The limit runs until the response headers arrive; the caller's own signal keeps covering
+      // the body after that, as with fetch, until the body is gone.
+      if (unlink !== undefined) {
+        if (response.body === null) unlink();
+        else bodyCollected.register(response.body, unlink);
+      }
+      return response;
+    } catch (error) {
+      unlink?.();
+      throw error;
     } finally {
       clearTimeout(timer);
     }
@@ -525,19 +541,11 @@ function isInvalidScope(error: unknown): boolean {
   return isTokenRequestError(error) && error.error === 'invalid_scope';
 }
 
-/** `AbortSignal.any` (Node ≥ 20.3), with a fallback for older runtimes. */
-function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
-  const controller = new AbortController();
-  for (const signal of [a, b]) {
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-  }
-  return controller.signal;
-}
+/**
+ * Unlinks a request from its caller's signal once the response body can no longer be read: the
+ * caller's abort covers the body until then, and a long-lived signal keeps nothing afterwards.
+ */
+const bodyCollected = new FinalizationRegistry<() => void>((unlink) => unlink());
 
 async function cancel(response: Response): Promise<void> {
   try {

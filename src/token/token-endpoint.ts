@@ -8,6 +8,7 @@ import type { Observer } from '../observer.js';
 import { redact } from '../observer.js';
 import type { ResolvedOptions } from '../options.js';
 import { formatScope } from '../scope.js';
+import { onAbort } from '../util/on-abort.js';
 import { sleep } from '../util/sleep.js';
 import type { AccessToken } from './access-token.js';
 import { parseRetryAfter } from './parse-retry-after.js';
@@ -91,7 +92,13 @@ export class TokenEndpoint {
    * @throws {NetworkError} The server could not be reached.
    * @throws {TimeoutError} The last attempt timed out.
    */
-  request(request: TokenEndpointRequest): Promise<AccessToken> {
+  request(options: TokenEndpointRequest): Promise<AccessToken> {
+    if (options.signal.aborted) return Promise.reject(options.signal.reason);
+    // A signal of this request's own, linked to the client's: p-retry and each attempt listen to
+    // it, and the client's signal keeps one listener however many requests run at once.
+    const controller = new AbortController();
+    const unsubscribe = onAbort(options.signal, (reason) => controller.abort(reason));
+    const request = { ...options, signal: controller.signal };
     const { retry } = this.#options;
     const body = this.#body(request.scope);
     const started = this.#options.now();
@@ -131,7 +138,7 @@ export class TokenEndpoint {
         });
         return true;
       },
-    });
+    }).finally(unsubscribe);
   }
 
   #body(scope: readonly string[]): string {

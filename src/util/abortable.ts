@@ -1,3 +1,5 @@
+import { onAbort } from './on-abort.js';
+
 /**
  * Waits for `promise`, but rejects with `signal.reason` as soon as `signal` aborts. The promise
  * itself goes on (others may be waiting for it); only this wait ends.
@@ -10,15 +12,14 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
   if (signal === undefined) return promise;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unsubscribe = onAbort(signal, reject);
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         reject(error);
       },
     );

@@ -1,3 +1,5 @@
+import { onAbort } from './on-abort.js';
+
 /**
  * Waits `ms` milliseconds, or rejects with `signal.reason` as soon as `signal` aborts (the timer
  * is cleared then).
@@ -13,15 +15,14 @@ export function sleep(ms: number, signal: AbortSignal, unref = false): Promise<v
       reject(signal.reason);
       return;
     }
-    const onAbort = (): void => {
+    const unsubscribe = onAbort(signal, (reason) => {
       clearTimeout(timer);
-      reject(signal.reason);
-    };
+      reject(reason);
+    });
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      unsubscribe();
       resolve();
     }, ms);
     if (unref) (timer as { unref?: () => void }).unref?.();
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
