@@ -106,6 +106,57 @@ describe('client.fetch', () => {
     expect(mfp.emulator.counters().resourceCalls).toBe(1);
   });
 
+  it('a 401 with no WWW-Authenticate at all rejects our token: dropped, one replay with a new one', async () => {
+    let calls = 0;
+    const seen: string[] = [];
+    mfp.emulator.protect('/mfp/api/adapters/forgetful', {
+      scope: '',
+      handler: ({ request }) => {
+        seen.push(request.headers.get('authorization') ?? '');
+        return ++calls === 1 ? new HttpResponse(null, { status: 401 }) : HttpResponse.json({});
+      },
+    });
+    const client = mfp.client();
+    const res = await client.fetch(`${MFP}/mfp/api/adapters/forgetful`);
+    expect(res.status).toBe(200);
+    expect(mfp.tokenRequests).toBe(2);
+    expect(seen[0]).not.toBe(seen[1]);
+    expect(client.stats().reauthentications).toBe(1);
+    // The rejected token is gone: the next call uses the new one.
+    await client.fetch(`${MFP}/mfp/api/adapters/forgetful`);
+    expect(seen[2]).toBe(seen[1]);
+    expect(mfp.tokenRequests).toBe(2);
+  });
+
+  it('a Bearer challenge from an origin tokens do not go to logs one warning per origin', async () => {
+    const lines: string[] = [];
+    const log = (m: string) => lines.push(m);
+    const logger = { debug: () => {}, info: log, warn: log, error: log };
+    mfp.server.use(
+      http.get('http://127.0.0.1:9080/*', () =>
+        HttpResponse.json(
+          {},
+          { status: 401, headers: { 'www-authenticate': 'Bearer realm="mfp"' } },
+        ),
+      ),
+      http.get('https://basic.example/*', () =>
+        HttpResponse.json({}, { status: 401, headers: { 'www-authenticate': 'Basic realm="x"' } }),
+      ),
+    );
+    const client = mfp.client({ logger });
+    for (let i = 0; i < 3; i++) {
+      const res = await client.fetch('http://127.0.0.1:9080/mfp/api/adapters/sample/resource');
+      expect(res.status).toBe(401);
+    }
+    await client.fetch('https://basic.example/x');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      'http://127.0.0.1:9080 answered 401 with a Bearer challenge, but tokens are sent only to http://localhost:9080',
+    );
+    expect(lines[0]).toContain("origins: ['http://127.0.0.1:9080', …]");
+    expect(mfp.tokenRequests).toBe(0);
+  });
+
   it('token failures reject client.fetch with the typed error', async () => {
     const client = mfp.client({ clientSecret: 'wrong' });
     const error = await client.fetch(SAMPLE).catch((e: unknown) => e);

@@ -159,6 +159,28 @@ describe('over real HTTP against the dev server', () => {
       for (const init of hops) expect(init).toMatchObject({ keepalive: true, dispatcher });
     });
 
+    it.each([
+      ['data:', 'data:text/plain,stolen'],
+      ['file:', 'file:///etc/passwd'],
+      ['javascript:', 'javascript:alert(1)'],
+    ])(
+      'a redirect to a %s URL is not followed: fetch rejects, as fetch does',
+      async (_scheme, location) => {
+        e2e.dev.emulator.protect('/mfp/api/adapters/to-other-scheme', {
+          scope: '',
+          handler: () => new HttpResponse(null, { status: 302, headers: { location } }),
+        });
+        const client = e2e.client();
+        const url = `${e2e.dev.url}/mfp/api/adapters/to-other-scheme`;
+        // The hottest path (a URL, nothing else) and the general one.
+        for (const call of [() => client.fetch(url), () => client.fetch(url, { method: 'GET' })]) {
+          await expect(call()).rejects.toThrow(
+            /redirected to a \w+: URL; only http: and https: redirects are followed/,
+          );
+        }
+      },
+    );
+
     it('keeps the token on a same-origin redirect', async () => {
       const client = e2e.client();
       const res = await client.fetch(`${e2e.dev.url}/mfp/api/adapters/to-same-origin`);

@@ -98,6 +98,67 @@ describe('403 insufficient_scope step-up', () => {
     expect(client.stats().stepUps).toBe(2);
   });
 
+  it('a resource that asks for a new scope on every request gets 5 step-ups in 10 minutes, then its 403', async () => {
+    let n = 0;
+    // Always a scope element the client has not seen yet.
+    mfp.emulator.protect('/mfp/api/adapters/greedy', {
+      scope: '',
+      handler: () =>
+        new HttpResponse(null, {
+          status: 403,
+          headers: {
+            'www-authenticate': `Bearer error="insufficient_scope", scope="RegisteredClient el-${++n}"`,
+          },
+        }),
+    });
+    const warnings: string[] = [];
+    const warn = (m: string) => warnings.push(m);
+    let now = Date.UTC(2026, 10, 30);
+    const client = mfp.client({
+      now: () => now,
+      logger: { debug: () => {}, info: () => {}, warn, error: warn },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      statuses.push((await client.fetch(`${MFP}/mfp/api/adapters/greedy`)).status);
+    }
+    expect(client.stats().stepUps).toBe(5);
+    expect(mfp.tokenRequests).toBe(6); // the default token, then one per step-up
+    expect(statuses.every((s) => s === 403)).toBe(true);
+    expect(client.scope).toEqual([]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('keeps asking for more scope');
+    expect(warnings[0]).toContain('more step-ups than 5 in 10 minutes');
+
+    // Ten minutes later it may step up again.
+    now += 600_000;
+    await client.fetch(`${MFP}/mfp/api/adapters/greedy`);
+    expect(client.stats().stepUps).toBe(8); // three, the most for one request
+  });
+
+  it('a step-up to a scope of more than 32 elements is not attempted: the 403 is returned', async () => {
+    const huge = Array.from({ length: 40 }, (_, i) => `e${i}`).join(' ');
+    mfp.emulator.protect('/mfp/api/adapters/huge', {
+      scope: '',
+      handler: () =>
+        new HttpResponse(null, {
+          status: 403,
+          headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${huge}"` },
+        }),
+    });
+    const client = mfp.client();
+    expect((await client.fetch(`${MFP}/mfp/api/adapters/huge`)).status).toBe(403);
+    expect(mfp.tokenRequests).toBe(1);
+    expect(client.stats().stepUps).toBe(0);
+  });
+
+  it('50 concurrent requests meeting the same challenge spend one step-up of the budget', async () => {
+    const client = mfp.client();
+    const all = await Promise.all(Array.from({ length: 50 }, () => client.fetch(SAMPLE)));
+    expect(all.every((r) => r.status === 200)).toBe(true);
+    expect(mfp.tokenRequests).toBe(2);
+  });
+
   it('a 403 without insufficient_scope is returned as is', async () => {
     mfp.emulator.protect('/mfp/api/adapters/forbidden', {
       scope: '',

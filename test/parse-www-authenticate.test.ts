@@ -245,8 +245,9 @@ describe('classifyChallenge', () => {
     [401, 'Basic realm="x", Bearer error="invalid_token"', 'retoken'],
     [401, 'Basic realm="x"', 'none'],
     [401, 'Bearer error="invalid_request"', 'none'],
-    [401, null, 'none'],
-    [401, '', 'none'],
+    [401, null, 'retoken'],
+    [401, '', 'retoken'],
+    [403, null, 'none'],
     [403, 'Bearer', 'none'],
     [403, 'Bearer error="invalid_token"', 'none'],
     [403, 'Bearer error="insufficient_scope"', 'none'],
@@ -277,7 +278,7 @@ describe('classifyChallenge', () => {
 
   it('hands back the challenge it decided on', () => {
     const action = classifyChallenge(401, 'Bearer realm="mfp", error="invalid_token"');
-    expect(action.kind === 'retoken' && action.challenge.params.realm).toBe('mfp');
+    expect(action.kind === 'retoken' && action.challenge?.params.realm).toBe('mfp');
   });
 });
 

@@ -6,8 +6,17 @@ import { isLoopbackHost, type ResolvedOptions } from '../options.js';
 import { normalizeScope, type ScopeInput, scopeCovers, unionScope } from '../scope.js';
 import type { AccessToken } from '../token/access-token.js';
 import { onAbort } from '../util/on-abort.js';
-import { LearnedScopes } from './learned-scopes.js';
-import { classifyChallenge } from './parse-www-authenticate.js';
+import {
+  LearnedScopes,
+  MAX_LEARNED_SCOPE_ELEMENTS,
+  MAX_STEP_UPS_PER_WINDOW,
+  STEP_UP_WINDOW,
+} from './learned-scopes.js';
+import {
+  classifyChallenge,
+  findBearerChallenge,
+  parseWwwAuthenticate,
+} from './parse-www-authenticate.js';
 import {
   prepareReplayableRequest,
   prepareReplayableRequestSync,
@@ -52,6 +61,7 @@ export interface TokenSource {
 export type AuthorizedFetchOptions = Pick<
   ResolvedOptions,
   | 'fetch'
+  | 'now'
   | 'origins'
   | 'allowInsecureHttp'
   | 'replay'
@@ -78,11 +88,13 @@ export class AuthorizedFetch {
   readonly #options: AuthorizedFetchOptions;
   readonly #tokens: TokenSource;
   readonly #observer: Observer;
-  readonly #learned = new LearnedScopes<ScopeEntry>();
+  readonly #learned = new LearnedScopes<ScopeEntry>((entry) => entry.key);
   /** Parsed request URLs by their text: the hot path calls the same few URLs over and over. */
   readonly #targets = new Map<string, Target>();
   /** Final responses of redirects that left the request's origin: their challenges are not ours. */
   readonly #foreign = new WeakSet<Response>();
+  /** What was warned about already (bounded): one line per origin or resource, not per request. */
+  readonly #warned = new Set<string>();
 
   /**
    * @param options - Resolved options.
@@ -188,7 +200,14 @@ export class AuthorizedFetch {
     scopeInput: ScopeInput | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Response> {
-    if (!target.allowed) return this.#options.fetch(input, init);
+    if (!target.allowed) {
+      return this.#options.fetch(input, init).then((response) => {
+        if (response.status === 401 || response.status === 403) {
+          this.#warnUnsentChallenge(response, target.url);
+        }
+        return response;
+      });
+    }
     if (init === undefined && scopeInput === undefined && !(input instanceof Request)) {
       // The hottest path, `client.fetch(url)` on a cached token: nothing to prepare, and the
       // same init fetch would get from the caller plus our header.
@@ -343,12 +362,22 @@ export class AuthorizedFetch {
             stats.rejectedAfterReplay++;
             return response;
           }
+          const next = this.#tokens.entryFor(union);
+          if (
+            union.length > MAX_LEARNED_SCOPE_ELEMENTS ||
+            !this.#learned.mayStepUp(resource, next, this.#options.now())
+          ) {
+            this.#warnOnce(
+              `step-up ${resource}`,
+              `${resource} keeps asking for more scope (403 insufficient_scope): ${union.length > MAX_LEARNED_SCOPE_ELEMENTS ? `a scope of ${union.length} elements, more than ${MAX_LEARNED_SCOPE_ELEMENTS}` : `more step-ups than ${MAX_STEP_UPS_PER_WINDOW} in ${STEP_UP_WINDOW / 60_000} minutes`}. Its 403 is returned as it is, with no new token; pass \`scope\` for it explicitly if it is right.`,
+            );
+            return response;
+          }
           challenges.add(header as string);
           stepUps++;
-          const next = this.#tokens.entryFor(union);
           if (!replay) {
             // Learn anyway: the next request to this resource asks for the right scope at once.
-            this.#learned.set(resource, next);
+            this.#learned.set(resource, next, this.#options.now());
             return this.#notReplayed(response, resource, prepared);
           }
           try {
@@ -363,7 +392,7 @@ export class AuthorizedFetch {
             });
           }
           entry = next;
-          this.#learned.set(resource, next);
+          this.#learned.set(resource, next, this.#options.now());
           stats.stepUps++;
           this.#observer.log(
             'debug',
@@ -452,6 +481,13 @@ export class AuthorizedFetch {
         );
       }
       const next = new URL(location, current);
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        // What fetch does too: a redirect may only lead to another HTTP(S) URL.
+        await cancel(response);
+        throw new TypeError(
+          `confidential-client: ${target.resource} redirected to a ${next.protocol} URL; only http: and https: redirects are followed.`,
+        );
+      }
       const status = response.status;
       if (
         status === 303 ? method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST'
@@ -487,8 +523,37 @@ export class AuthorizedFetch {
     }
     // As fetch reports it for a redirected response.
     if (hop > 0) Object.defineProperty(response, 'redirected', { value: true });
-    if (foreign) this.#foreign.add(response);
+    if (foreign) {
+      this.#foreign.add(response);
+      if (response.status === 401 || response.status === 403) {
+        const url = new URL(current);
+        if (!this.#allowed(url)) this.#warnUnsentChallenge(response, url);
+      }
+    }
     return response;
+  }
+
+  /**
+   * A Bearer challenge from an origin tokens are not sent to is most often a configuration slip
+   * (`127.0.0.1` where `serverUrl` says `localhost`): say so once per origin.
+   */
+  #warnUnsentChallenge(response: Response, url: URL): void {
+    if (!this.#observer.logging) return;
+    const header = response.headers.get('www-authenticate');
+    if (header === null || findBearerChallenge(parseWwwAuthenticate(header)) === undefined) return;
+    const { origins } = this.#options;
+    const allowed = origins === '*' ? "'*' (https: and loopback only)" : [...origins].join(', ');
+    this.#warnOnce(
+      `origin ${url.origin}`,
+      `${url.origin} answered ${response.status} with a Bearer challenge, but tokens are sent only to ${allowed}; so no token went there. If it is one of your resources, add it to \`origins\`: origins: ['${url.origin}', …].`,
+    );
+  }
+
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    if (this.#warned.size >= MAX_WARNED) this.#warned.clear();
+    this.#warned.add(key);
+    this.#observer.log('warn', message);
   }
 }
 
@@ -512,6 +577,9 @@ interface Exchange {
   /** The token of the first send. */
   token: AccessToken | undefined;
 }
+
+/** The most origins and resources remembered as warned about. */
+const MAX_WARNED = 1_000;
 
 /** The most request URLs whose parsing is remembered. */
 const MAX_TARGETS = 1_000;

@@ -48,7 +48,11 @@ export interface Challenge {
  *   scope): hand the response back to the caller as it is.
  */
 export type ChallengeAction =
-  | { readonly kind: 'retoken'; readonly challenge: Challenge }
+  | {
+      readonly kind: 'retoken';
+      /** The Bearer challenge; `undefined` for a `401` with no `WWW-Authenticate` at all. */
+      readonly challenge: Challenge | undefined;
+    }
   | { readonly kind: 'step-up'; readonly scope: string; readonly challenge: Challenge }
   | { readonly kind: 'none' };
 
@@ -258,6 +262,10 @@ export function findBearerChallenge(challenges: readonly Challenge[]): Challenge
 }
 
 const NONE: ChallengeAction = Object.freeze({ kind: 'none' });
+const RETOKEN_WITHOUT_CHALLENGE: ChallengeAction = Object.freeze({
+  kind: 'retoken',
+  challenge: undefined,
+});
 
 /**
  * Decides what the authorized fetch does with a response, from its status and `WWW-Authenticate`.
@@ -265,6 +273,9 @@ const NONE: ChallengeAction = Object.freeze({ kind: 'none' });
  * - `401` + Bearer challenge with no `error`, or `error="invalid_token"` → `retoken`
  *   (MobileFirst answers `Bearer` for a missing token, `Bearer error="invalid_token"` for a rejected
  *   one).
+ * - `401` with no `WWW-Authenticate` at all → `retoken` too, with no challenge: a server that
+ *   forgets the challenge still rejected the token (Duende and `@badgateway/oauth2-client` read it
+ *   so). A `401` with only non-Bearer challenges is not about a Bearer token: `none`.
  * - `401` or `403` + Bearer `error="insufficient_scope"` with a non-blank `scope` → `step-up`
  *   (MobileFirst: `403 Bearer error="insufficient_scope", scope="RegisteredClient accessRestricted"`;
  *   RFC 6750 says SHOULD be 403, so a 401 is accepted too).
@@ -286,7 +297,8 @@ export function classifyChallenge(
   header: string | null | undefined,
 ): ChallengeAction {
   // The hot path: every 2xx response passes through here, so answer before parsing anything.
-  if ((status !== 401 && status !== 403) || !header) return NONE;
+  if (status !== 401 && status !== 403) return NONE;
+  if (!header) return status === 401 ? RETOKEN_WITHOUT_CHALLENGE : NONE;
   const challenge = findBearerChallenge(parseWwwAuthenticate(header));
   if (challenge === undefined) return NONE;
   const error = challenge.params.error;
