@@ -1,10 +1,11 @@
-import ky, { type KyInstance, type Options as KyOptions } from 'ky';
+import ky from 'ky';
 import { ClientClosedError } from './errors/client-closed-error.js';
 import {
   AuthorizedFetch,
   type AuthorizedRequestInit,
   type ScopeEntry,
 } from './http/authorized-fetch.js';
+import type { AuthorizedKyInstance, AuthorizedKyOptions } from './http/authorized-ky.js';
 import { type ClientStats, Observer } from './observer.js';
 import {
   type ConfidentialClientOptions,
@@ -33,9 +34,6 @@ export interface GetTokenOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** ky options plus a default `scope` for every request of the instance. */
-export type AuthorizedKyOptions = KyOptions & { scope?: ScopeInput | undefined };
-
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const MAX_MEMO = 1_000;
 
@@ -61,7 +59,7 @@ export class ConfidentialClient implements AsyncDisposable {
   readonly #scopes = new Map<string, ScopeEntry>();
   readonly #defaultScope: ScopeEntry;
   readonly #authorizedFetch: AuthorizedFetch;
-  #ky: KyInstance | undefined;
+  #ky: AuthorizedKyInstance | undefined;
 
   /**
    * @param options - Server, credentials and behaviour; see {@link ConfidentialClientOptions}.
@@ -133,7 +131,7 @@ export class ConfidentialClient implements AsyncDisposable {
    * const data = await api.get('sample/resource').json<{ ok: boolean }>();
    * ```
    */
-  get ky(): KyInstance {
+  get ky(): AuthorizedKyInstance {
     this.#ky ??= this.createKy();
     return this.#ky;
   }
@@ -145,10 +143,10 @@ export class ConfidentialClient implements AsyncDisposable {
    * @returns The instance.
    * @throws {ConfigurationError} When `scope` is not a valid scope.
    */
-  createKy(options: AuthorizedKyOptions = {}): KyInstance {
+  createKy(options: AuthorizedKyOptions = {}): AuthorizedKyInstance {
     const { scope, ...kyOptions } = options;
     if (scope !== undefined) this.#scopeEntry(scope);
-    return ky.create({
+    const instance = ky.create({
       ...kyOptions,
       // ky passes options it does not know (such as `scope`) on to fetch in `init`.
       fetch: (input: RequestInfo | URL, init?: RequestInit) => {
@@ -161,6 +159,8 @@ export class ConfidentialClient implements AsyncDisposable {
         );
       },
     });
+    // The same object as ky's: only its option types know `scope` as well.
+    return instance as AuthorizedKyInstance;
   }
 
   /** The token endpoint URL. */

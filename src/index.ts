@@ -1,10 +1,11 @@
-export type { AuthorizedKyOptions, GetTokenOptions } from './confidential-client.js';
+export type { GetTokenOptions } from './confidential-client.js';
 export { ConfidentialClient } from './confidential-client.js';
 export type { ErrorCode, TokenRequestErrorDetails } from './errors/index.js';
 export {
   ClientClosedError,
   ConfidentialClientError,
   ConfigurationError,
+  InsufficientScopeError,
   isClientClosedError,
   isConfidentialClientError,
   isConfigurationError,
@@ -20,6 +21,7 @@ export {
 } from './errors/index.js';
 export type { ErrorEvent, Hooks, RetryEvent, TokenEvent, TokenRequestEvent } from './hooks.js';
 export type { AuthorizedRequestInit } from './http/authorized-fetch.js';
+export type { AuthorizedKyInstance, AuthorizedKyOptions } from './http/authorized-ky.js';
 export type { Challenge, ChallengeAction } from './http/parse-www-authenticate.js';
 export {
   classifyChallenge,

@@ -55,7 +55,7 @@ describe('client.ky', () => {
     const special = client.createKy({ scope: 'special' });
     expect((await special.get(`${MFP}/mfp/api/adapters/special`)).status).toBe(200);
     expect(mfp.emulator.tokenRequestCount({ scope: 'special' })).toBe(1);
-    const other = client.ky.get(`${MFP}/mfp/api/adapters/special`, { scope: 'special' } as never);
+    const other = client.ky.get(`${MFP}/mfp/api/adapters/special`, { scope: 'special' });
     expect((await other).status).toBe(200);
     expect(client.stats().stepUps).toBe(0);
     expect(() => client.createKy({ scope: 'bad"scope' })).toThrow(/scope/);

@@ -1,14 +1,21 @@
-import type { KyInstance } from 'ky';
+import type { KyInstance, ResponsePromise } from 'ky';
 import { describe, expectTypeOf, it } from 'vitest';
+import type { IntrospectionResponse as FromDevServer } from '../src/dev-server/index.js';
 import {
   type AccessToken,
+  type AuthorizedKyInstance,
   type ClientStats,
   ConfidentialClient,
   type ConfidentialClientOptions,
+  InsufficientScopeError,
   isInsufficientScopeError,
   isTokenRequestError,
   type TokenStore,
 } from '../src/index.js';
+import type { IntrospectionResponse as FromTesting } from '../src/testing/index.js';
+
+/** Type-checks `build` without running it (it would throw: these are the invalid cases). */
+const compileOnly = (build: () => unknown): void => void build;
 
 describe('public types', () => {
   const client = new ConfidentialClient({
@@ -33,7 +40,92 @@ describe('public types', () => {
         })
       | undefined
     >();
-    expectTypeOf(client.ky).toEqualTypeOf<KyInstance>();
+    expectTypeOf(client.ky).toEqualTypeOf<AuthorizedKyInstance>();
+    expectTypeOf(client.createKy({ scope: 'a' })).toEqualTypeOf<AuthorizedKyInstance>();
+  });
+
+  it('client.ky takes a scope per request and in extend, and stays a ky instance', () => {
+    expectTypeOf(client.ky.get('https://x', { scope: 'a b' })).toEqualTypeOf<
+      ResponsePromise<unknown>
+    >();
+    expectTypeOf(client.ky.post('https://x', { scope: ['a'], json: {} })).toBeObject();
+    expectTypeOf(client.ky('https://x', { scope: 'a' })).toBeObject();
+    expectTypeOf(client.ky.extend({ scope: 'a' })).toEqualTypeOf<AuthorizedKyInstance>();
+    expectTypeOf(
+      client.ky.extend((o) => ({ ...o, scope: 'b' })),
+    ).toEqualTypeOf<AuthorizedKyInstance>();
+    const plain: KyInstance = client.ky;
+    void plain;
+    // @ts-expect-error a scope is a string or a list of strings
+    void client.ky.get('https://x', { scope: 42 });
+    // @ts-expect-error ky's own options are still checked
+    void client.ky.get('https://x', { retry: 'often' });
+  });
+
+  it('the URL of the token endpoint: serverUrl or tokenUrl, exactly one', () => {
+    const viaServer: ConfidentialClientOptions = {
+      serverUrl: 'https://x',
+      clientId: 'a',
+      clientSecret: 'b',
+    };
+    const viaToken: ConfidentialClientOptions = {
+      tokenUrl: 'https://x/t',
+      clientId: 'a',
+      clientSecret: 'b',
+    };
+    void viaServer;
+    void viaToken;
+    // @ts-expect-error neither serverUrl nor tokenUrl
+    compileOnly(() => new ConfidentialClient({ clientId: 'a', clientSecret: 'b' }));
+    // @ts-expect-error both serverUrl and tokenUrl
+    const both: ConfidentialClientOptions = {
+      serverUrl: 'https://x',
+      tokenUrl: 'https://x/t',
+      clientId: 'a',
+      clientSecret: 'b',
+    };
+    // @ts-expect-error runtime goes with serverUrl only
+    const runtimeWithTokenUrl: ConfidentialClientOptions = {
+      tokenUrl: 'https://x/t',
+      runtime: 'mfp',
+      clientId: 'a',
+      clientSecret: 'b',
+    };
+    void both;
+    void runtimeWithTokenUrl;
+  });
+
+  it('typos in options are compile errors too', () => {
+    const base = { serverUrl: 'https://x', clientId: 'a', clientSecret: 'b' } as const;
+    compileOnly(
+      () =>
+        new ConfidentialClient({
+          ...base,
+          // @ts-expect-error refreh is not an option
+          refreh: {},
+        }),
+    );
+    compileOnly(
+      () =>
+        new ConfidentialClient({
+          ...base,
+          // @ts-expect-error autoRefersh is not a refresh option
+          refresh: { autoRefersh: true },
+        }),
+    );
+    // @ts-expect-error a scope is a string or a list of strings
+    compileOnly(() => client.getToken({ scope: 42 }));
+  });
+
+  it('InsufficientScopeError is exported as a class', () => {
+    const error = new InsufficientScopeError({
+      requiredScope: ['a'],
+      requestedScope: ['a', 'b'],
+      resource: 'https://x/y',
+      cause: undefined,
+    });
+    expectTypeOf(error.requiredScope).toEqualTypeOf<readonly string[]>();
+    expectTypeOf(error.name).toEqualTypeOf<'InsufficientScopeError'>();
   });
 
   it('guards narrow unknown errors', () => {
@@ -52,5 +144,10 @@ describe('public types', () => {
     void missing;
     expectTypeOf<ConfidentialClientOptions['store']>().toEqualTypeOf<TokenStore | undefined>();
     expectTypeOf(client.stats()).toEqualTypeOf<ClientStats>();
+  });
+
+  it('the emulator types are reachable from both emulator entries', () => {
+    expectTypeOf<FromTesting>().toEqualTypeOf<FromDevServer>();
+    expectTypeOf<FromTesting['active']>().toEqualTypeOf<boolean>();
   });
 });
