@@ -425,6 +425,51 @@ function startCli(args: string[], env: NodeJS.ProcessEnv) {
   return { child, exited, ready, output: () => output };
 }
 
+/**
+ * A dev-server command line on a free port: any `--port` becomes 0, and one without a port gets
+ * `--port 0` (several servers of one block would all take the default 9080).
+ */
+function withFreePort(args: string[]): string[] {
+  const out = args.map((arg, i) =>
+    args[i - 1] === '--port' ? '0' : arg.replace(/^--port=.*/, '--port=0'),
+  );
+  const server = out[0] === 'dev-server' && !out.includes('--help') && !out.includes('-h');
+  return server && !out.some((arg) => arg === '--port' || arg.startsWith('--port='))
+    ? [...out, '--port', '0']
+    : out;
+}
+
+/** The words of a command line as a POSIX shell splits them: quotes and backslashes. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as string;
+    if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) throw new Error(`unterminated ' in: ${line}`);
+      word = (word ?? '') + line.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      word ??= '';
+      for (i++; i < line.length && line[i] !== '"'; i++) {
+        if (line[i] === '\\' && /["\\$`]/.test(line[i + 1] ?? '')) i++;
+        word += line[i];
+      }
+      if (i >= line.length) throw new Error(`unterminated " in: ${line}`);
+    } else if (c === '\\') {
+      word = (word ?? '') + (line[++i] ?? '');
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
 async function runShell(snippet: Snippet) {
   const cliLine = /^\s*npx confidential-client(?:\s+(.*?))?\s*(?:#.*)?$/;
   const script = snippet.code
@@ -439,14 +484,7 @@ async function runShell(snippet: Snippet) {
     const clis = snippet.code
       .split('\n')
       .filter((line) => cliLine.test(line))
-      .map((line) =>
-        (cliLine.exec(line)?.[1] ?? '')
-          .split(/\s+/)
-          .filter(Boolean)
-          .map((arg, i, all) =>
-            all[i - 1] === '--port' ? '0' : arg.replace(/^--port=.*/, '--port=0'),
-          ),
-      );
+      .map((line) => withFreePort(shellWords(cliLine.exec(line)?.[1] ?? '')));
     const started = [];
     try {
       for (const args of clis) {
