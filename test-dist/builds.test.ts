@@ -42,6 +42,32 @@ describe('built package', () => {
     expect(source).not.toMatch(/require\(["'](ky|p-retry)["']\)/);
   });
 
+  it.each([
+    ['CJS', 'commonjs', "const { ConfidentialClient } = require('./dist/index.cjs');"],
+    ['ESM', 'module', "import { ConfidentialClient } from './dist/index.js';"],
+  ])(
+    'the %s build keeps a script that awaits a token alive until the typed error',
+    (_name, type, load) => {
+      // Port 9 answers nothing here; fetch refuses it ("bad port") without a socket, so only
+      // the retry timers are left to hold the process.
+      const script = `${load}
+        const client = new ConfidentialClient({ tokenUrl: 'http://127.0.0.1:9/token', clientId: 'a', clientSecret: 'b', retry: { retries: 2, minTimeout: 100 } });
+        client.getToken().then(() => console.log('token?'), (e) => { console.log('caught', e.name); process.exitCode = 3; });`;
+      let status = 0;
+      let out = '';
+      try {
+        out = execFileSync(process.execPath, [`--input-type=${type}`, '-e', script], {
+          cwd: new URL('.', root).pathname,
+          encoding: 'utf8',
+        });
+      } catch (error) {
+        ({ status, stdout: out } = error as { status: number; stdout: string });
+      }
+      expect(out).toContain('caught NetworkError');
+      expect(status).toBe(3);
+    },
+  );
+
   it('errors from one copy are recognised by the guards of the other', async () => {
     const cjs = require(
       new URL('dist/index.cjs', root).pathname,
