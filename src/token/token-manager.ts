@@ -432,7 +432,7 @@ export class TokenManager {
  */
 function stillWaiting(error: TokenRequestError, left: number): TokenRequestError {
   return new TokenRequestError(
-    `the token endpoint answered ${error.status} and asked to wait (Retry-After); no token request is sent for another ${Math.ceil(left / 1000)} s. Retry after \`error.retryAfter\` ms.`,
+    `the token endpoint answered ${error.status} and asked to wait (Retry-After); no token request is sent for another ${Math.ceil(left / 1000)} s (\`retryAfter\` ms).`,
     {
       status: error.status,
       error: error.error,
