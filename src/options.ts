@@ -71,14 +71,23 @@ export interface RetryOptions {
    */
   maxRetryAfter?: number;
   /**
-   * After a token request fails for good (retries spent, or an answer that is never retried such
-   * as `400 invalid_client`), calls for the same scope fail at once with the same error for this
-   * long, in ms, instead of each sending a request of its own. Doubled for each further failure in
-   * a row, up to `maxCooldown`; reset by a success. With `randomize`, each cooldown is between
-   * 1 and 1.25 times as long, so that a fleet does not come back in lockstep. 0 turns it off.
+   * The longest a server's `Retry-After` holds back calls across calls, in ms: a longer one (a
+   * proxy's `Retry-After: 999999999`, say) holds them this long, then the endpoint is asked again.
+   * 0: never hold across calls.
+   * @default 3600000 (1 hour)
+   */
+  maxRetryAfterHold?: number;
+  /**
+   * After a token request a caller waited for fails for good (retries spent, or an answer that is
+   * never retried such as `400 invalid_client`), calls for the same scope fail at once with the
+   * same error for this long, in ms, instead of each sending a request of its own. Doubled for
+   * each further failure in a row, up to `maxCooldown`; reset by a success. With `randomize`, each
+   * cooldown is between 0.8 and 1 times as long, so that a fleet does not come back in lockstep.
+   * 0 turns it off.
    *
    * A cached token that is still valid is served during a cooldown as always: only calls that
-   * would have had to wait for the token endpoint fail.
+   * would have had to wait for the token endpoint fail. A failed background renewal does not
+   * start a cooldown (it backs off on its own).
    * @default 1000
    */
   cooldown?: number;
@@ -320,6 +329,7 @@ export const defaults = {
     randomize: true,
     maxRetryTime: 30_000,
     maxRetryAfter: 30_000,
+    maxRetryAfterHold: 3_600_000,
     cooldown: 1_000,
     maxCooldown: 30_000,
   },
@@ -628,12 +638,24 @@ function resolveRetry(retry: RetryOptions | false | undefined): Required<RetryOp
     throw new ConfigurationError('retry.retries', 'must be a whole number.');
   }
   const factor = positiveNumber(retry.factor, 'retry.factor');
-  const resolved = {
+  const [minTimeout, maxTimeout] = range(
+    nonNegativeNumber(retry.minTimeout, 'retry.minTimeout'),
+    nonNegativeNumber(retry.maxTimeout, 'retry.maxTimeout', true),
+    [defaults.retry.minTimeout, defaults.retry.maxTimeout],
+    'retry.minTimeout',
+    'retry.maxTimeout',
+  );
+  const [cooldown, maxCooldown] = range(
+    nonNegativeNumber(retry.cooldown, 'retry.cooldown'),
+    nonNegativeNumber(retry.maxCooldown, 'retry.maxCooldown'),
+    [defaults.retry.cooldown, defaults.retry.maxCooldown],
+    'retry.cooldown',
+    'retry.maxCooldown',
+  );
+  return {
     retries: retries ?? defaults.retry.retries,
-    minTimeout:
-      nonNegativeNumber(retry.minTimeout, 'retry.minTimeout') ?? defaults.retry.minTimeout,
-    maxTimeout:
-      nonNegativeNumber(retry.maxTimeout, 'retry.maxTimeout', true) ?? defaults.retry.maxTimeout,
+    minTimeout,
+    maxTimeout,
     factor: factor ?? defaults.retry.factor,
     randomize: optionalBoolean(retry.randomize, 'retry.randomize') ?? defaults.retry.randomize,
     maxRetryTime:
@@ -642,17 +664,32 @@ function resolveRetry(retry: RetryOptions | false | undefined): Required<RetryOp
     maxRetryAfter:
       nonNegativeNumber(retry.maxRetryAfter, 'retry.maxRetryAfter', true) ??
       defaults.retry.maxRetryAfter,
-    cooldown: nonNegativeNumber(retry.cooldown, 'retry.cooldown') ?? defaults.retry.cooldown,
-    maxCooldown:
-      nonNegativeNumber(retry.maxCooldown, 'retry.maxCooldown') ?? defaults.retry.maxCooldown,
+    maxRetryAfterHold:
+      nonNegativeNumber(retry.maxRetryAfterHold, 'retry.maxRetryAfterHold') ??
+      defaults.retry.maxRetryAfterHold,
+    cooldown,
+    maxCooldown,
   };
-  if (resolved.minTimeout > resolved.maxTimeout) {
-    throw new ConfigurationError('retry.minTimeout', 'must not exceed retry.maxTimeout.');
+}
+
+/**
+ * A lower and an upper bound, either of which may be left to its default: a default gives way to
+ * the value the caller set (`cooldown: 60000` alone raises `maxCooldown` with it); only two values
+ * the caller both set can contradict each other.
+ */
+function range(
+  low: number | undefined,
+  high: number | undefined,
+  [lowDefault, highDefault]: readonly [number, number],
+  lowOption: string,
+  highOption: string,
+): [number, number] {
+  if (low !== undefined && high !== undefined && low > high) {
+    throw new ConfigurationError(lowOption, `must not exceed ${highOption}.`);
   }
-  if (resolved.cooldown > resolved.maxCooldown) {
-    throw new ConfigurationError('retry.cooldown', 'must not exceed retry.maxCooldown.');
-  }
-  return resolved;
+  if (low !== undefined) return [low, high ?? Math.max(low, highDefault)];
+  if (high !== undefined) return [Math.min(lowDefault, high), high];
+  return [lowDefault, highDefault];
 }
 
 function resolveTokenParams(params: unknown): ReadonlyArray<readonly [string, string]> {
@@ -823,6 +860,7 @@ const RETRY_KEYS = keySet<RetryOptions>({
   randomize: true,
   maxRetryTime: true,
   maxRetryAfter: true,
+  maxRetryAfterHold: true,
   cooldown: true,
   maxCooldown: true,
 });

@@ -162,4 +162,14 @@ describe('options', () => {
     expect(error.message).toContain('has no scheme');
     expect(error.message).not.toContain(base.clientSecret);
   });
+
+  it('a bound left to its default gives way to the one the caller set; two set bounds must agree', () => {
+    expect(() => new ConfidentialClient({ ...base, retry: { cooldown: 60_000 } })).not.toThrow();
+    expect(() => new ConfidentialClient({ ...base, retry: { maxCooldown: 500 } })).not.toThrow();
+    expect(() => new ConfidentialClient({ ...base, retry: { minTimeout: 10_000 } })).not.toThrow();
+    expect(configError({ ...base, retry: { cooldown: 2_000, maxCooldown: 1_000 } })).toMatchObject({
+      option: 'retry.cooldown',
+      message: expect.stringContaining('must not exceed retry.maxCooldown'),
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isNetworkError, isTokenRequestError, type TokenRequestError } from '../src/index.js';
 import {
   fakeClock,
@@ -131,16 +131,74 @@ describe('persistent failures do not turn into a request per call', () => {
     expect(srv.count).toBe(3);
   });
 
-  it('with randomize, a cooldown is between 1 and 1.25 times as long', async () => {
+  it('with randomize, a cooldown is between 0.8 and 1 times as long: maxCooldown stays the longest', async () => {
     srv.respond(() => HttpResponse.json({ error: 'invalid_client' }, { status: 400 }));
-    const { clock, client } = setup({ retry: { retries: 0, cooldown: 10_000 } });
+    const { clock, client } = setup({
+      retry: { retries: 0, cooldown: 10_000, maxCooldown: 10_000 },
+    });
+    for (let round = 1; round <= 3; round++) {
+      await client.getToken().catch(() => undefined);
+      clock.advance(7_999);
+      await client.getToken().catch(() => undefined);
+      expect(srv.count).toBe(round);
+      clock.advance(2_001);
+    }
+  });
+
+  it('a Retry-After is held at most retry.maxRetryAfterHold (1 hour), or not at all with 0', async () => {
+    srv.respond(
+      () => new HttpResponse(null, { status: 429, headers: { 'retry-after': '999999999' } }),
+    );
+    const { clock, client } = setup({ retry: { retries: 0 } });
     await client.getToken().catch(() => undefined);
-    clock.advance(9_999);
-    await client.getToken().catch(() => undefined);
+    clock.advance(3_599_999);
+    await expect(client.getToken()).rejects.toMatchObject({ retryAfter: 1 });
     expect(srv.count).toBe(1);
-    clock.advance(2_501);
+    clock.advance(1);
     await client.getToken().catch(() => undefined);
     expect(srv.count).toBe(2);
+
+    const unheld = setup({ retry: { retries: 0, maxRetryAfterHold: 0, cooldown: 0 } }).client;
+    await unheld.getToken().catch(() => undefined);
+    await unheld.getToken().catch(() => undefined);
+    expect(srv.count).toBe(4);
+  });
+
+  it('a success of a request sent before the 429 does not lift the Retry-After', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    srv.respond(async (seen) => {
+      if (seen.scope === 'b') {
+        await gate;
+        return tokenResponse({ scope: 'b' });
+      }
+      return new HttpResponse(null, { status: 429, headers: { 'retry-after': '3600' } });
+    });
+    const { client } = setup({ retry: { retries: 0 } });
+    const b = client.getToken({ scope: 'b' });
+    await flush();
+    await client.getToken({ scope: 'a' }).catch(() => undefined);
+    release();
+    await b;
+    await expect(client.getToken({ scope: 'c' })).rejects.toMatchObject({ status: 429 });
+    expect(srv.count).toBe(2);
+  });
+
+  it('a failed background renewal starts no cooldown: a caller that needs a new token may ask', async () => {
+    const { clock, client } = setup({ retry: { retries: 0, randomize: false } });
+    srv.respond(() => tokenResponse({ expiresIn: 100 }));
+    const token = await client.getToken();
+    clock.advance(85_000); // in the refresh window
+    srv.respond(() => HttpResponse.json({ error: 'server_error' }, { status: 500 }));
+    await expect(client.getToken()).resolves.toBe(token);
+    await flush();
+    expect(srv.count).toBe(2);
+    await client.invalidate(token);
+    srv.respond(() => tokenResponse());
+    await expect(client.getToken()).resolves.not.toBe(token);
+    expect(srv.count).toBe(3);
   });
 
   it('cooldown: 0 turns it off', async () => {
@@ -169,5 +227,39 @@ describe('persistent failures do not turn into a request per call', () => {
     release();
     await expect(Promise.all([forced, joined])).resolves.toHaveLength(2);
     expect(srv.count).toBe(2);
+  });
+});
+
+describe('autoRefresh during a Retry-After', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('timers of other scopes wait for the Retry-After to pass instead of firing in a loop', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
+    srv.respond((seen) =>
+      seen.scope === 'a' && srv.count > 2
+        ? new HttpResponse(null, { status: 429, headers: { 'retry-after': '120' } })
+        : tokenResponse({ expiresIn: 100, ...(seen.scope ? { scope: seen.scope } : {}) }),
+    );
+    const client = newClient({
+      retry: { retries: 0, maxRetryAfter: 1_000 },
+      refresh: { autoRefresh: true },
+    });
+    await client.getToken({ scope: 'a' });
+    await client.getToken({ scope: 'b' });
+    await client.getToken({ scope: 'a', forceRefresh: true }).catch(() => undefined);
+    expect(srv.count).toBe(3);
+    // b turns stale at 80 s, inside the 120 s hold: its timer waits for the hold to end, rather
+    // than firing again every millisecond until then.
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    await vi.advanceTimersByTimeAsync(110_000);
+    expect(srv.count).toBe(3);
+    expect(timers.mock.calls.length).toBeLessThan(20);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(srv.count).toBeGreaterThan(3);
+    await client.close();
   });
 });

@@ -154,9 +154,7 @@ export class AuthorizedFetch {
     );
     let unlink: (() => void) | undefined;
     if (callerSignal?.aborted) controller.abort(callerSignal.reason);
-    else if (callerSignal !== undefined) {
-      unlink = onAbort(callerSignal, (reason) => controller.abort(reason));
-    }
+    else if (callerSignal !== undefined) unlink = linkWeakly(callerSignal, controller);
     const { signal } = controller;
     try {
       const response = await this.#route(input, { ...init, signal }, target, scopeInput, signal);
@@ -164,7 +162,10 @@ export class AuthorizedFetch {
       // the body after that, as with fetch, until the body is gone.
       if (unlink !== undefined) {
         if (response.body === null) unlink();
-        else bodyCollected.register(response.body, unlink);
+        else {
+          controllerOfBody.set(response.body, controller);
+          bodyCollected.register(response.body, unlink);
+        }
       }
       return response;
     } catch (error) {
@@ -614,6 +615,21 @@ function isInvalidScope(error: unknown): boolean {
  * caller's abort covers the body until then, and a long-lived signal keeps nothing afterwards.
  */
 const bodyCollected = new FinalizationRegistry<() => void>((unlink) => unlink());
+
+/** Each linked request's controller, alive exactly as long as its response body. */
+const controllerOfBody = new WeakMap<ReadableStream, AbortController>();
+
+/**
+ * Aborts `controller` when the caller's `signal` aborts, holding the controller only weakly: the
+ * link is kept until the body is collected, and a fetch whose abort listener reaches the body (a
+ * wrapper that errors its body on abort, say) would otherwise keep the body alive from the link,
+ * and the finalizer would never run. A function of its own, so that the callback's closure holds
+ * nothing but the `WeakRef`.
+ */
+function linkWeakly(signal: AbortSignal, controller: AbortController): () => void {
+  const ref = new WeakRef(controller);
+  return onAbort(signal, (reason) => ref.deref()?.abort(reason));
+}
 
 async function cancel(response: Response): Promise<void> {
   try {

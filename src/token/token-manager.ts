@@ -334,7 +334,7 @@ export class TokenManager {
       }
       state.failures = 0;
       state.cooldown = undefined;
-      this.#retryAfter = undefined;
+      // A server's Retry-After is left to run out: this request may have been sent before it.
       state.granted = token.scope;
       this.#keys.set(token, key);
       await store.set(key, token, token.expiresAt - now());
@@ -359,7 +359,7 @@ export class TokenManager {
         state.failures++;
         const delay = Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** (state.failures - 1));
         state.refreshNotBefore = now() + delay;
-        this.#holdOff(state, error);
+        this.#holdOff(state, error, background);
         const details = {
           error: error instanceof Error ? error.message : String(error),
           scope: scope.join(' '),
@@ -385,23 +385,30 @@ export class TokenManager {
    * down (growing while failures go on, capped), so that a client that cannot get a token does not
    * turn every call into a token request.
    */
-  #holdOff(state: KeyState, error: unknown): void {
+  #holdOff(state: KeyState, error: unknown, background: boolean): void {
     const { retry, now } = this.#options;
     const at = now();
     const observer = this.#observer;
     if (isTokenRequestError(error) && error.retryAfter !== undefined && error.retryAfter > 0) {
-      const until = at + error.retryAfter;
-      this.#retryAfter = { error, until };
+      // Honoured whoever asked, but bounded: one absurd header from a proxy must not disable the
+      // client for years.
+      const hold = Math.min(error.retryAfter, retry.maxRetryAfterHold);
+      if (hold <= 0) return;
+      const until = at + hold;
+      if (until > (this.#retryAfter?.until ?? 0)) this.#retryAfter = { error, until };
       state.refreshNotBefore = Math.max(state.refreshNotBefore, until);
       observer.log(
         'warn',
-        `the token endpoint asked to wait ${Math.ceil(error.retryAfter / 1000)} s (Retry-After); until then, calls that need a new token fail at once with its error.`,
+        `the token endpoint asked to wait ${Math.ceil(error.retryAfter / 1000)} s (Retry-After); for ${Math.ceil(hold / 1000)} s, calls that need a new token fail at once with its error.`,
       );
       return;
     }
-    if (retry.cooldown <= 0) return;
+    // A background renewal's failure only delays the next renewal (above): callers are still
+    // served the valid token, and one that needs a new token may ask.
+    if (background || retry.cooldown <= 0) return;
     const base = Math.min(retry.maxCooldown, retry.cooldown * 2 ** (state.failures - 1));
-    const delay = retry.randomize ? base * (1 + Math.random() / 4) : base;
+    // Jitter downwards, so that maxCooldown stays the longest.
+    const delay = retry.randomize ? base * (1 - Math.random() / 5) : base;
     state.cooldown = { error, until: at + delay };
     observer.log(
       'debug',
@@ -413,7 +420,11 @@ export class TokenManager {
   #schedule(key: string, state: KeyState, token: AccessToken): void {
     if (!this.#options.autoRefresh || this.closed) return;
     clearTimeout(state.timer);
-    const at = Math.max(this.#staleAt(token, this.#expiredAt(token)), state.refreshNotBefore);
+    const at = Math.max(
+      this.#staleAt(token, this.#expiredAt(token)),
+      state.refreshNotBefore,
+      this.#retryAfter?.until ?? 0,
+    );
     const delay = Math.min(MAX_TIMER, Math.max(0, at - this.#options.now()));
     state.timer = setTimeout(() => {
       state.timer = undefined;
