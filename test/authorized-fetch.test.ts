@@ -128,6 +128,30 @@ describe('client.fetch', () => {
     expect(mfp.tokenRequests).toBe(2);
   });
 
+  it('a resource that rejects every token costs at most 5 new tokens in 10 minutes, then its 401 is returned', async () => {
+    mfp.emulator.protect('/mfp/api/adapters/rejects-all', {
+      scope: '',
+      handler: () => new HttpResponse(null, { status: 401 }),
+    });
+    mfp.emulator.protect('/mfp/api/adapters/fine', { scope: '' });
+    const warnings: string[] = [];
+    const warn = (m: string) => warnings.push(m);
+    const client = mfp.client({ logger: { debug: () => {}, info: () => {}, warn, error: warn } });
+    for (let i = 0; i < 100; i++) {
+      expect((await client.fetch(`${MFP}/mfp/api/adapters/rejects-all`)).status).toBe(401);
+    }
+    expect(mfp.tokenRequests).toBe(6); // the first token, then five new ones
+    expect(client.stats().reauthentications).toBe(5);
+    // Past the budget the token is no longer dropped: other resources keep using it.
+    await client.fetch(`${MFP}/mfp/api/adapters/fine`);
+    await client.fetch(`${MFP}/mfp/api/adapters/rejects-all`);
+    await client.fetch(`${MFP}/mfp/api/adapters/fine`);
+    expect(mfp.tokenRequests).toBe(6);
+    expect(warnings.filter((w) => w.includes('rejected 5 new tokens in 10 minutes'))).toHaveLength(
+      1,
+    );
+  });
+
   it('a Bearer challenge from an origin tokens do not go to logs one warning per origin', async () => {
     const lines: string[] = [];
     const log = (m: string) => lines.push(m);

@@ -16,3 +16,34 @@ describe('learned scopes', () => {
     expect(learned.get('hot')).toBeUndefined();
   });
 });
+
+describe('recovery budgets per resource', () => {
+  it('the same cause met by many requests at once spends one step-up, and forgetting keeps it spent', () => {
+    const learned = new LearnedScopes<string>((value) => value);
+    for (let i = 0; i < 50; i++) learned.set('r', 'scope-1', 0);
+    // 4 more distinct step-ups fit in the window, not 5.
+    for (let n = 2; n <= 5; n++) {
+      expect(learned.mayStepUp('r', `scope-${n}`, 1)).toBe(true);
+      learned.set('r', `scope-${n}`, 1);
+    }
+    expect(learned.mayStepUp('r', 'scope-6', 1)).toBe(false);
+    expect(learned.mayStepUp('r', 'scope-5', 1)).toBe(true); // what it has already
+    learned.delete('r');
+    expect(learned.get('r')).toBeUndefined();
+    expect(learned.mayStepUp('r', 'scope-6', 1)).toBe(false);
+    expect(learned.mayStepUp('r', 'scope-6', 600_001)).toBe(true);
+  });
+
+  it('re-tokens: one per rejected token, five per resource in ten minutes', () => {
+    const learned = new LearnedScopes<string>((value) => value);
+    const tokens = Array.from({ length: 6 }, () => ({}));
+    for (const [i, token] of tokens.slice(0, 5).entries()) {
+      expect(learned.mayRetoken('r', token, i)).toBe(true);
+      learned.retokened('r', token, i);
+      learned.retokened('r', token, i); // a concurrent request, same token
+    }
+    expect(learned.mayRetoken('r', tokens[5] as object, 10)).toBe(false);
+    expect(learned.mayRetoken('other', tokens[5] as object, 10)).toBe(true);
+    expect(learned.mayRetoken('r', tokens[5] as object, 600_001)).toBe(true);
+  });
+});

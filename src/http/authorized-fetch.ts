@@ -9,8 +9,8 @@ import { onAbort } from '../util/on-abort.js';
 import {
   LearnedScopes,
   MAX_LEARNED_SCOPE_ELEMENTS,
-  MAX_STEP_UPS_PER_WINDOW,
-  STEP_UP_WINDOW,
+  MAX_RECOVERIES_PER_WINDOW,
+  RECOVERY_WINDOW,
 } from './learned-scopes.js';
 import {
   classifyChallenge,
@@ -342,7 +342,18 @@ export class AuthorizedFetch {
             stats.rejectedAfterReplay++;
             return response;
           }
+          const now = this.#options.now();
+          if (!this.#learned.mayRetoken(resource, token, now)) {
+            // It rejects every new token: not a token problem. Leave the token to the resources
+            // that accept it.
+            this.#warnOnce(
+              `retoken ${resource}`,
+              `${resource} rejected ${MAX_RECOVERIES_PER_WINDOW} new tokens in ${RECOVERY_WINDOW / 60_000} minutes (401); its 401s are returned as they are for now, with no new token. Check what it expects.`,
+            );
+            return response;
+          }
           retokened = true;
+          this.#learned.retokened(resource, token, now);
           // Drop the rejected token even when this request cannot be replayed, so that the next
           // one does not send it again.
           await this.#tokens.invalidate(token);
@@ -370,7 +381,7 @@ export class AuthorizedFetch {
           ) {
             this.#warnOnce(
               `step-up ${resource}`,
-              `${resource} keeps asking for more scope (403 insufficient_scope): ${union.length > MAX_LEARNED_SCOPE_ELEMENTS ? `a scope of ${union.length} elements, more than ${MAX_LEARNED_SCOPE_ELEMENTS}` : `more step-ups than ${MAX_STEP_UPS_PER_WINDOW} in ${STEP_UP_WINDOW / 60_000} minutes`}. Its 403 is returned as it is, with no new token; pass \`scope\` for it explicitly if it is right.`,
+              `${resource} keeps asking for more scope (403 insufficient_scope): ${union.length > MAX_LEARNED_SCOPE_ELEMENTS ? `a scope of ${union.length} elements, more than ${MAX_LEARNED_SCOPE_ELEMENTS}` : `more step-ups than ${MAX_RECOVERIES_PER_WINDOW} in ${RECOVERY_WINDOW / 60_000} minutes`}. Its 403 is returned as it is, with no new token; pass \`scope\` for it explicitly if it is right.`,
             );
             return response;
           }

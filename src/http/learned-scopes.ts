@@ -1,22 +1,35 @@
 /** The most elements a scope learned for one resource may hold. */
 export const MAX_LEARNED_SCOPE_ELEMENTS = 32;
-/** The most step-ups one resource may cause within {@link STEP_UP_WINDOW}. */
-export const MAX_STEP_UPS_PER_WINDOW = 5;
-/** The window of {@link MAX_STEP_UPS_PER_WINDOW}: ten minutes. */
-export const STEP_UP_WINDOW = 600_000;
+/**
+ * The most step-ups (`403 insufficient_scope`), and separately the most re-tokens (`401`), one
+ * resource may cause within {@link RECOVERY_WINDOW}.
+ */
+export const MAX_RECOVERIES_PER_WINDOW = 5;
+/** The window of {@link MAX_RECOVERIES_PER_WINDOW}: ten minutes. */
+export const RECOVERY_WINDOW = 600_000;
+
+/** What one resource has cost lately. */
+interface Budget {
+  /** When it last caused one (epoch ms), oldest first; at most the per-window count. */
+  readonly times: number[];
+  /** What the last one was about: the same cause met by concurrent requests counts once. */
+  last: unknown;
+}
 
 interface Learned<T> {
   value: T | undefined;
-  /** When the resource's last step-ups were learned (epoch ms), oldest first. */
-  readonly stepUps: number[];
+  readonly stepUps: Budget;
+  readonly retokens: Budget;
 }
 
 /**
  * Remembers, per resource (origin + path), the scope its `403 insufficient_scope` challenge asked
- * for, so the next call to it gets the right token the first time. Bounded (LRU), so a client that
- * calls endless distinct paths cannot grow memory without bound, and each resource may cause only
- * {@link MAX_STEP_UPS_PER_WINDOW} step-ups in {@link STEP_UP_WINDOW}, so one that asks for a new
- * scope on every request cannot turn each request into a token request.
+ * for, so the next call to it gets the right token the first time, and what the resource has cost
+ * lately: each resource may cause only {@link MAX_RECOVERIES_PER_WINDOW} step-ups and as many
+ * re-tokens in {@link RECOVERY_WINDOW}, so one that asks for a new scope on every request, or
+ * rejects every token, cannot turn each request into a token request. Requests that meet the same
+ * challenge (the same new scope, the same rejected token) at once count as one. Bounded (LRU), so
+ * a client that calls endless distinct paths cannot grow memory without bound.
  */
 export class LearnedScopes<T> {
   readonly #entries = new Map<string, Learned<T>>();
@@ -52,7 +65,7 @@ export class LearnedScopes<T> {
   }
 
   /**
-   * Forgets what was learned for a resource (its step-up budget stays spent).
+   * Forgets what was learned for a resource (its budgets stay spent).
    *
    * @param resource - Origin + path.
    */
@@ -62,9 +75,7 @@ export class LearnedScopes<T> {
   }
 
   /**
-   * Whether `resource` may cause a step-up to `scope` now: always when `scope` is what was learned
-   * already (concurrent requests meeting the same challenge), otherwise only while it caused fewer
-   * than {@link MAX_STEP_UPS_PER_WINDOW} in the last {@link STEP_UP_WINDOW}.
+   * Whether `resource` may cause a step-up to `scope` now.
    *
    * @param resource - Origin + path.
    * @param scope - The scope it would step up to.
@@ -73,31 +84,71 @@ export class LearnedScopes<T> {
    */
   mayStepUp(resource: string, scope: T, now: number): boolean {
     const entry = this.#entries.get(resource);
-    if (entry === undefined) return true;
-    if (entry.value !== undefined && this.#keyOf(entry.value) === this.#keyOf(scope)) return true;
-    const { stepUps } = entry;
-    while (stepUps.length > 0 && (stepUps[0] as number) <= now - STEP_UP_WINDOW) stepUps.shift();
-    return stepUps.length < MAX_STEP_UPS_PER_WINDOW;
+    return entry === undefined || allows(entry.stepUps, this.#keyOf(scope), now);
   }
 
   /**
-   * Records what satisfies `resource`, and a step-up when it differs from what was learned.
+   * Records a step-up for `resource` and what satisfies it.
    *
    * @param resource - Origin + path.
    * @param scope - What satisfies it (the scope, with its cache key).
    * @param now - The time, epoch ms.
    */
   set(resource: string, scope: T, now: number): void {
-    const entry = this.#entries.get(resource) ?? { value: undefined, stepUps: [] };
-    if (entry.value === undefined || this.#keyOf(entry.value) !== this.#keyOf(scope)) {
-      entry.stepUps.push(now);
-      if (entry.stepUps.length > MAX_STEP_UPS_PER_WINDOW) entry.stepUps.shift();
-    }
+    const entry = this.#entry(resource);
+    spend(entry.stepUps, this.#keyOf(scope), now);
     entry.value = scope;
+  }
+
+  /**
+   * Whether `resource` may cause a re-token now, for rejecting `token`.
+   *
+   * @param resource - Origin + path.
+   * @param token - The token it rejected.
+   * @param now - The time, epoch ms.
+   * @returns Whether the re-token may go ahead.
+   */
+  mayRetoken(resource: string, token: object, now: number): boolean {
+    const entry = this.#entries.get(resource);
+    return entry === undefined || allows(entry.retokens, token, now);
+  }
+
+  /**
+   * Records a re-token caused by `resource` rejecting `token`.
+   *
+   * @param resource - Origin + path.
+   * @param token - The token it rejected.
+   * @param now - The time, epoch ms.
+   */
+  retokened(resource: string, token: object, now: number): void {
+    spend(this.#entry(resource).retokens, token, now);
+  }
+
+  #entry(resource: string): Learned<T> {
+    const entry = this.#entries.get(resource) ?? {
+      value: undefined,
+      stepUps: { times: [], last: undefined },
+      retokens: { times: [], last: undefined },
+    };
     this.#entries.delete(resource);
     this.#entries.set(resource, entry);
     if (this.#entries.size > this.#max) {
       this.#entries.delete(this.#entries.keys().next().value as string);
     }
+    return entry;
   }
+}
+
+function allows(budget: Budget, cause: unknown, now: number): boolean {
+  if (cause === budget.last) return true;
+  const { times } = budget;
+  while (times.length > 0 && (times[0] as number) <= now - RECOVERY_WINDOW) times.shift();
+  return times.length < MAX_RECOVERIES_PER_WINDOW;
+}
+
+function spend(budget: Budget, cause: unknown, now: number): void {
+  if (cause === budget.last) return;
+  budget.last = cause;
+  budget.times.push(now);
+  if (budget.times.length > MAX_RECOVERIES_PER_WINDOW) budget.times.shift();
 }
