@@ -499,7 +499,9 @@ function resolveTokenUrl(options: ConfidentialClientOptions, allowInsecureHttp: 
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError(option, `must be an http: or https: URL, not ${url.protocol}.`);
+    // Only well-known schemes are named: `secret:rest` parses as a URL too (arguments swapped).
+    const scheme = KNOWN_SCHEMES.has(url.protocol) ? `, not ${url.protocol}` : '';
+    throw new ConfigurationError(option, `must be an http: or https: URL${scheme}.`);
   }
   if (url.username !== '' || url.password !== '') {
     throw new ConfigurationError(
@@ -810,6 +812,8 @@ function resolveFetch(fetchOption: unknown): typeof fetch {
   // (MSW, nock) still see its requests.
   return (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init);
 }
+
+const KNOWN_SCHEMES = new Set(['ftp:', 'file:', 'ws:', 'wss:', 'data:', 'mailto:', 'blob:']);
 
 /**
  * Why `value` is not a URL, without quoting it: a user who swapped two arguments may have put the

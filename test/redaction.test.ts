@@ -147,6 +147,35 @@ describe('secrets and tokens never leak', () => {
         record(error, (error as Error).stack);
       }
     }
+    // A secret with characters a quoted-string or JSON escapes, echoed escaped.
+    const quoted = 'quo"te\\secret-value';
+    srv.respond(() =>
+      HttpResponse.json(
+        { error: 'invalid_client', error_description: `bad ${quoted}` },
+        {
+          status: 401,
+          headers: {
+            'www-authenticate': `Basic realm="${quoted.replace(/["\\]/g, '\\$&')}"`,
+          },
+        },
+      ),
+    );
+    const escaped = (await make({ clientSecret: quoted })
+      .getToken({ scope: 'q' })
+      .catch((e: unknown) => e)) as Record<string, unknown>;
+    record(escaped);
+    for (const field of ['message', 'wwwAuthenticate', 'errorDescription']) {
+      expect(String(escaped[field])).not.toContain('quo');
+    }
+    for (const bad of [
+      { serverUrl: `${CLIENT_SECRET}:rest`, clientSecret: 'https://mfp.example.com' },
+    ]) {
+      try {
+        make(bad);
+      } catch (error) {
+        record(error, (error as Error).stack);
+      }
+    }
     // client_secret_post puts the secret in the body.
     srv.respond(() => HttpResponse.json({ error: 'invalid_client' }, { status: 401 }));
     await capture(make({ clientAuthentication: 'client_secret_post' }).getToken());

@@ -394,6 +394,9 @@ export function secretForms(options: { clientId: string; clientSecret: string })
       clientSecret,
       formEncode(clientSecret),
       encodeURIComponent(clientSecret),
+      // As a server may echo it: inside an RFC 9110 quoted-string, or a JSON string.
+      clientSecret.replace(/["\\]/g, '\\$&'),
+      JSON.stringify(clientSecret).slice(1, -1),
       basicAuthorization(clientId, clientSecret, 'form').slice(6),
       basicAuthorization(clientId, clientSecret, 'plain').slice(6),
     ]),
