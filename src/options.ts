@@ -4,7 +4,7 @@ import type { Logger } from './logger.js';
 import { isScopeToken, normalizeScope, type ScopeInput } from './scope.js';
 import { MemoryTokenStore } from './token/memory-token-store.js';
 import type { TokenStore } from './token/token-store.js';
-import { findUnknownKey } from './util/unknown-keys.js';
+import { findUnknownKey, shortKey } from './util/unknown-keys.js';
 
 /**
  * How the client authenticates to the token endpoint.
@@ -886,7 +886,7 @@ const HOOK_KEYS = keySet<Hooks>({
 function rejectUnknownKeys(value: object, known: ReadonlySet<string>, prefix: string): void {
   const unknown = findUnknownKey(value, known);
   if (unknown === undefined) return;
-  const key = unknown.key.length > 40 ? `${unknown.key.slice(0, 40)}…` : unknown.key;
+  const key = shortKey(unknown.key);
   throw new ConfigurationError(
     `${prefix}${key}`,
     `is not a known option${unknown.suggestion === undefined ? '' : ` (did you mean \`${prefix}${unknown.suggestion}\`?)`}; check its spelling.`,

@@ -175,9 +175,11 @@ describe('client.fetch', () => {
     await client.fetch('https://basic.example/x');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(
-      'http://127.0.0.1:9080 answered 401 with a Bearer challenge, but tokens are sent only to http://localhost:9080',
+      'http://127.0.0.1:9080 answered 401 with a Bearer challenge, but no token is sent there (origins: http://localhost:9080)',
     );
-    expect(lines[0]).toContain("origins: ['http://127.0.0.1:9080', …]");
+    expect(lines[0]).toContain(
+      "add it to `origins`: origins: ['http://localhost:9080', 'http://127.0.0.1:9080']",
+    );
     expect(mfp.tokenRequests).toBe(0);
   });
 

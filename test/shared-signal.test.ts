@@ -115,4 +115,12 @@ describe('one long-lived signal shared by many requests', () => {
     },
     60_000,
   );
+
+  it("many token requests at once (20 scopes) leave the client's own signal one listener: no warning", async () => {
+    const client = e2e.client();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => client.getToken({ scope: `s${i}` })));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => client.getToken({ scope: `t${i}` })));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
 });

@@ -128,6 +128,19 @@ describe('token responses on the wire', () => {
     await expect(client({ maxTokenResponseBytes: TOKEN.length }).getToken()).resolves.toBeTruthy();
   });
 
+  it('a Content-Length over the limit fails at once, without waiting for the body', async () => {
+    answer = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '10000000' });
+      res.write('{"access_token":'); // and nothing more: reading would wait for the timeout
+    };
+    const started = Date.now();
+    await expect(client({ timeout: 3_000 }).getToken()).rejects.toMatchObject({
+      name: 'TokenResponseError',
+      field: 'body',
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it('an endless error body is not read whole: the status speaks', async () => {
     answer = (_req, res) => {
       res.writeHead(400, { 'content-type': 'application/json' });

@@ -202,12 +202,16 @@ export class AuthorizedFetch {
     signal: AbortSignal | undefined,
   ): Promise<Response> {
     if (!target.allowed) {
-      return this.#options.fetch(input, init).then((response) => {
-        if (response.status === 401 || response.status === 403) {
-          this.#warnUnsentChallenge(response, target.url);
-        }
-        return response;
-      });
+      const sent = this.#options.fetch(input, init);
+      // Only worth a hop when someone reads the warning.
+      return this.#observer.logging
+        ? sent.then((response) => {
+            if (response.status === 401 || response.status === 403) {
+              this.#warnUnsentChallenge(response, target.url);
+            }
+            return response;
+          })
+        : sent;
     }
     if (init === undefined && scopeInput === undefined && !(input instanceof Request)) {
       // The hottest path, `client.fetch(url)` on a cached token: nothing to prepare, and the
@@ -550,14 +554,19 @@ export class AuthorizedFetch {
    * (`127.0.0.1` where `serverUrl` says `localhost`): say so once per origin.
    */
   #warnUnsentChallenge(response: Response, url: URL): void {
-    if (!this.#observer.logging) return;
+    const key = `origin ${url.origin}`;
+    if (!this.#observer.logging || this.#warned.has(key)) return;
     const header = response.headers.get('www-authenticate');
     if (header === null || findBearerChallenge(parseWwwAuthenticate(header)) === undefined) return;
-    const { origins } = this.#options;
-    const allowed = origins === '*' ? "'*' (https: and loopback only)" : [...origins].join(', ');
+    const { origins, allowInsecureHttp } = this.#options;
+    const clear = url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname);
+    const how =
+      origins === '*'
+        ? "origins: '*' covers https: origins and loopback http: only; for this one, set allowInsecureHttp: true (tokens then cross the network in clear)"
+        : `add it to \`origins\`: origins: [${[...origins, url.origin].map((o) => `'${o}'`).join(', ')}]${clear ? ', with allowInsecureHttp: true (tokens then cross the network in clear)' : ''}`;
     this.#warnOnce(
-      `origin ${url.origin}`,
-      `${url.origin} answered ${response.status} with a Bearer challenge, but tokens are sent only to ${allowed}; so no token went there. If it is one of your resources, add it to \`origins\`: origins: ['${url.origin}', …].`,
+      key,
+      `${url.origin} answered ${response.status} with a Bearer challenge, but no token is sent there (${origins === '*' ? "origins: '*'" : `origins: ${[...origins].join(', ')}`}). If it is one of your resources, ${how}.`,
     );
   }
 

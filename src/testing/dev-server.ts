@@ -7,6 +7,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { onAbort } from '../util/on-abort.js';
 import { describeUnknownKey, findUnknownKey } from '../util/unknown-keys.js';
 import { MobileFirstEmulator } from './emulator.js';
 import { jsonResponse } from './http-util.js';
@@ -216,12 +217,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const closed = new AbortController();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const request = new AbortController();
-    const abort = (): void => request.abort();
-    closed.signal.addEventListener('abort', abort, { once: true });
+    // One listener on `closed` for all requests in flight, however many.
+    const unsubscribe = onAbort(closed.signal, () => request.abort());
     res.once('close', () => {
-      closed.signal.removeEventListener('abort', abort);
+      unsubscribe();
       // The socket closed before the answer was sent: the client went away.
-      if (!res.writableFinished) abort();
+      if (!res.writableFinished) request.abort();
     });
     serve(emulator, origin, req, res, request.signal).catch(() => {
       // The client went away mid-request; nothing is left to answer.

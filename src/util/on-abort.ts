@@ -26,7 +26,16 @@ export function onAbort(signal: AbortSignal, callback: (reason: unknown) => void
     const callbacks = new Set<(reason: unknown) => void>();
     const listener = () => {
       subscribed.delete(signal);
-      for (const each of callbacks) each(signal.reason);
+      for (const each of callbacks) {
+        try {
+          each(signal.reason);
+        } catch (error) {
+          // As EventTarget does for a listener: reported, and the others still run.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
       callbacks.clear();
     };
     subscribers = { callbacks, listener };

@@ -27,8 +27,18 @@ export function findUnknownKey(
  * @returns The phrase.
  */
 export function describeUnknownKey(key: string, suggestion: string | undefined): string {
-  const name = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
+  const name = JSON.stringify(shortKey(key));
   return `${name} is not a known option${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`;
+}
+
+/**
+ * A key as an error message shows it: cut at 40 characters.
+ *
+ * @param key - The key.
+ * @returns It, or its first 40 characters and `…`.
+ */
+export function shortKey(key: string): string {
+  return key.length > 40 ? `${key.slice(0, 40)}…` : key;
 }
 
 /**
