@@ -6,30 +6,34 @@
  * @module
  */
 
-export type { AdminTransaction } from '../testing/admin.js';
-export { PRODUCT_VERSION } from '../testing/admin.js';
-export type { EmulatorCounters } from '../testing/counters.js';
-export type { DevServer, DevServerOptions } from '../testing/dev-server.js';
-export { startDevServer } from '../testing/dev-server.js';
-export { MobileFirstEmulator, SAMPLE_RESOURCE_SCOPE } from '../testing/emulator.js';
-export type { EmulatorRoute, TokenFault } from '../testing/faults.js';
-export type { IntrospectionResponse } from '../testing/introspection.js';
-export { INTROSPECT_SCOPE } from '../testing/introspection.js';
-export type { IssuedToken, TokenStatus } from '../testing/issued-tokens.js';
-export type { EmulatorTokenClaims } from '../testing/jwt.js';
 export type {
   AdministratorCredentials,
+  AdminTransaction,
   ClientCredentials,
   ConfidentialClientRegistration,
+  EmulatorCounters,
   EmulatorMode,
+  EmulatorRoute,
+  EmulatorTokenClaims,
+  IntrospectionResponse,
+  IssuedToken,
   MobileFirstEmulatorOptions,
-  ResolvedEmulatorOptions,
-} from '../testing/options.js';
-export type { RecordedPushMessage } from '../testing/push.js';
-export { PUSH_TARGET_TYPES } from '../testing/push.js';
-export type {
   ProtectedResourceContext,
   ProtectedResourceHandler,
   ProtectOptions,
-} from '../testing/resources.js';
-export { DEFAULT_SCOPE, MFP_ISSUER } from '../testing/token-endpoint.js';
+  RecordedPushMessage,
+  ResolvedEmulatorOptions,
+  TokenFault,
+  TokenStatus,
+} from '../emulator/index.js';
+export {
+  DEFAULT_SCOPE,
+  INTROSPECT_SCOPE,
+  MFP_ISSUER,
+  MobileFirstEmulator,
+  PRODUCT_VERSION,
+  PUSH_TARGET_TYPES,
+  SAMPLE_RESOURCE_SCOPE,
+} from '../emulator/index.js';
+export type { DevServer, DevServerOptions } from './start-dev-server.js';
+export { startDevServer } from './start-dev-server.js';

@@ -7,8 +7,8 @@
  */
 
 import { type HttpHandler, http } from 'msw';
-import type { MobileFirstEmulator } from './emulator.js';
-import { assertKnownKeys, keysOf } from './options.js';
+import type { MobileFirstEmulator } from '../emulator/emulator.js';
+import { assertKnownKeys, keysOf } from '../emulator/known-keys.js';
 
 /** Options of {@link createMswHandlers}. */
 export interface MswHandlersOptions {

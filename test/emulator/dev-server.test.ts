@@ -75,6 +75,17 @@ describe('startDevServer', () => {
     }
   });
 
+  it.each([
+    [undefined, true],
+    ['127.0.0.1', true],
+    ['localhost', true],
+    ['::1', true],
+    ['0.0.0.0', false],
+  ])('tells whether host %s is loopback only: %s', async (host, loopbackOnly) => {
+    await using server = await startDevServer(host === undefined ? {} : { host });
+    expect(server.loopbackOnly).toBe(loopbackOnly);
+  });
+
   it('answers 404 with JSON for paths it does not serve', async () => {
     await using server = await startDevServer();
     const res = await fetch(`${server.url}/nothing/here`);

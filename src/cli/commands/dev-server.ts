@@ -6,8 +6,8 @@
 
 import { isIPv4 } from 'node:net';
 import { parseArgs } from 'node:util';
-import { startDevServer } from '../../testing/dev-server.js';
-import type { MobileFirstEmulator } from '../../testing/emulator.js';
+import { startDevServer } from '../../dev-server/start-dev-server.js';
+import type { MobileFirstEmulator } from '../../emulator/emulator.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { emulatorFlags, emulatorFlagsHelp, emulatorFromFlags } from './emulator-flags.js';
 

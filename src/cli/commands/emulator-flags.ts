@@ -6,12 +6,12 @@
  * @module
  */
 
-import { MobileFirstEmulator } from '../../testing/emulator.js';
+import { MobileFirstEmulator } from '../../emulator/emulator.js';
 import type {
   ConfidentialClientRegistration,
   EmulatorMode,
   MobileFirstEmulatorOptions,
-} from '../../testing/options.js';
+} from '../../emulator/options.js';
 import { UsageError } from '../command.js';
 
 /** The `parseArgs` configuration of the emulator's flags. */

@@ -1,5 +1,7 @@
 /**
- * The in-memory state every endpoint of the emulator reads and writes.
+ * The in-memory state every endpoint of the emulator reads and writes. Types only, imported from
+ * modules that hold state and never import an endpoint, so that every endpoint can take the
+ * context without an import cycle.
  *
  * @module
  * @internal
@@ -11,8 +13,8 @@ import type { FaultState } from './faults.js';
 import type { IssuedTokens } from './issued-tokens.js';
 import type { JwtSigner } from './jwt.js';
 import type { ResolvedEmulatorOptions } from './options.js';
-import type { RecordedPushMessage } from './push.js';
-import type { ProtectedResources } from './resources.js';
+import type { ProtectedResources } from './protected-resources.js';
+import type { RecordedPushMessage } from './push-message.js';
 
 /** State shared by the endpoints of one emulator. @internal */
 export interface EmulatorContext {

@@ -9,7 +9,8 @@
 
 import type { EmulatorContext } from './context.js';
 import { jsonResponse, mediaType, parseBasicAuth, safeEqual } from './http-util.js';
-import { assertUniqueIds, type ConfidentialClientRegistration, validateClient } from './options.js';
+import type { ConfidentialClientRegistration } from './options.js';
+import { assertUniqueIds, validateClient } from './resolve-options.js';
 
 /** The `productVersion` the emulator reports. */
 export const PRODUCT_VERSION = '8.0.0.00-emulator';

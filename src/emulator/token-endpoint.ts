@@ -8,16 +8,11 @@
  */
 
 import { formatScope, isScopeAllowed, isScopeToken } from '../scope.js';
+import { DEFAULT_SCOPE, MFP_ISSUER } from './constants.js';
 import type { EmulatorContext } from './context.js';
 import { faultResponse } from './faults.js';
 import { jsonResponse, oauthError, parseBasicAuth, readForm } from './http-util.js';
 import type { EmulatorTokenClaims } from './jwt.js';
-
-/** The scope granted when a request names none (a MobileFirst reserved word). */
-export const DEFAULT_SCOPE = 'RegisteredClient';
-
-/** Issuer and audience of MobileFirst tokens. */
-export const MFP_ISSUER = 'com.ibm.mfp';
 
 /**
  * Splits a `scope` parameter into its elements: on the space character only, as RFC 6749 §3.3

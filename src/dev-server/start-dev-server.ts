@@ -7,19 +7,14 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MobileFirstEmulator } from '../emulator/emulator.js';
+import { keysOf } from '../emulator/known-keys.js';
+import { EMULATOR_OPTION_KEYS, type MobileFirstEmulatorOptions } from '../emulator/options.js';
+import { isLoopbackHost } from '../util/loopback.js';
 import { onAbort } from '../util/on-abort.js';
 import { describeUnknownKey, findUnknownKey } from '../util/unknown-keys.js';
-import { MobileFirstEmulator } from './emulator.js';
-import { jsonResponse } from './http-util.js';
-import {
-  CappedBody,
-  declaredLength,
-  isUnsupportedMethod,
-  MAX_BODY_BYTES,
-  requestPath,
-  toFetchRequest,
-} from './node-request.js';
-import { EMULATOR_OPTION_KEYS, keysOf, type MobileFirstEmulatorOptions } from './options.js';
+import { declaredLength, MAX_BODY_BYTES } from './node-request.js';
+import { send, serveRequest, tooLarge } from './serve-request.js';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -78,96 +73,19 @@ export interface DevServer {
   /** The emulator it serves, to register clients, inject faults and read counters. */
   readonly emulator: MobileFirstEmulator;
   /**
+   * Whether the server listens on a loopback interface only (`127.0.0.0/8`, `::1`, `localhost`),
+   * so that other machines cannot reach it. `false` for `0.0.0.0`, `::`, a LAN address or another
+   * name: the emulator is for development only (its admin API returns every client secret, and
+   * the predefined credentials are public), so a caller may want to warn.
+   */
+  readonly loopbackOnly: boolean;
+  /**
    * Stops listening, aborts pending injected delays and closes every connection, keep-alive ones
    * included. Idempotent.
    */
   close(): Promise<void>;
   /** Same as {@link DevServer.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
-}
-
-/** Sends a Fetch API response on a node:http response. */
-async function send(
-  req: IncomingMessage,
-  res: ServerResponse,
-  response: Response,
-  closeConnection = false,
-): Promise<void> {
-  // A view on the ArrayBuffer, not a copy.
-  const body = Buffer.from(await response.arrayBuffer());
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  if (closeConnection) headers.connection = 'close';
-  res.writeHead(response.status, { ...headers, 'content-length': String(body.length) });
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
-
-function tooLarge(): Response {
-  return jsonResponse(413, {
-    message: `the MobileFirst dev server accepts request bodies up to ${MAX_BODY_BYTES} bytes`,
-  });
-}
-
-/**
- * Checks what `new Request` would refuse or the emulator cannot route: a method it cannot serve
- * (501), a request target that names no path (400), a declared body over the cap (413).
- *
- * @returns The path and query to serve, or the answer to send at once.
- */
-function checkRequestLine(req: IncomingMessage): string | Response {
-  const method = req.method ?? 'GET';
-  if (isUnsupportedMethod(method)) {
-    return jsonResponse(501, {
-      message: `the MobileFirst dev server does not implement ${method}`,
-    });
-  }
-  const path = requestPath(req.url ?? '/');
-  if (path === undefined) {
-    return jsonResponse(400, {
-      message: `the request target must be a path such as /mfp/api/az/v1/token, got "${req.url}"`,
-    });
-  }
-  if ((declaredLength(req) ?? 0) > MAX_BODY_BYTES) return tooLarge();
-  return path;
-}
-
-async function serve(
-  emulator: MobileFirstEmulator,
-  origin: string,
-  req: IncomingMessage,
-  res: ServerResponse,
-  signal: AbortSignal,
-): Promise<void> {
-  const checked = checkRequestLine(req);
-  if (checked instanceof Response) {
-    // The body, if any, is not read: close the connection rather than parse it.
-    await send(req, res, checked, !req.complete);
-    return;
-  }
-  const body = new CappedBody(req, MAX_BODY_BYTES);
-  let response: Response;
-  try {
-    response = await emulator.handle(toFetchRequest(req, `${origin}${checked}`, body, signal));
-  } catch (error) {
-    if (signal.aborted) return;
-    response = jsonResponse(500, {
-      message: `the MobileFirst dev server failed: ${(error as Error).message}`,
-    });
-  }
-  if (signal.aborted) return;
-  if (body.tooLarge) {
-    await send(req, res, tooLarge(), true);
-    return;
-  }
-  if (response.type === 'error') {
-    // The `drop` fault: close the connection without an answer, as a crashed server would.
-    req.socket.destroy();
-    return;
-  }
-  body.discardRest();
-  await send(req, res, response);
 }
 
 /**
@@ -224,7 +142,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       // The socket closed before the answer was sent: the client went away.
       if (!res.writableFinished) request.abort();
     });
-    serve(emulator, origin, req, res, request.signal).catch(() => {
+    serveRequest(emulator, origin, req, res, request.signal).catch(() => {
       // The client went away mid-request; nothing is left to answer.
       req.socket.destroy();
     });
@@ -271,6 +189,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     url: origin,
     port: actualPort,
     emulator,
+    loopbackOnly: isLoopbackHost(host),
     close,
     [Symbol.asyncDispose]: close,
   };

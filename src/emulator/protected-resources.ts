@@ -1,17 +1,15 @@
 /**
- * Protected resources: paths that answer only to a Bearer token holding a scope, like MobileFirst
- * adapters protected by a scope element.
+ * The registry of protected paths: which path prefix needs which scope, and which handler answers
+ * once the token passed. Pure state, no request handling (see `resources.ts`), so that the
+ * emulator's context can hold it without importing the endpoint.
  *
  * @module
  * @see https://mobilefirstplatform.ibmcloud.com/tutorials/en/foundation/8.0/authentication-and-security/#protecting-resources
  */
 
 import { formatScope, normalizeScope, type ScopeInput } from '../scope.js';
-import { checkBearer } from './bearer-auth.js';
-import type { EmulatorContext } from './context.js';
 import { jsonResponse } from './http-util.js';
-import { copyToken, type IssuedToken } from './issued-tokens.js';
-import { DEFAULT_SCOPE } from './token-endpoint.js';
+import type { IssuedToken } from './issued-tokens.js';
 
 /** What a protected resource's handler receives once the token passed. */
 export interface ProtectedResourceContext {
@@ -39,7 +37,8 @@ export interface ProtectOptions {
   readonly handler?: ProtectedResourceHandler;
 }
 
-interface Entry {
+/** One protected path prefix. @internal */
+export interface ProtectedResourceEntry {
   readonly prefix: string;
   readonly scope: readonly string[];
   readonly handler: ProtectedResourceHandler;
@@ -67,7 +66,7 @@ function normalizePrefix(path: string): string {
 
 /** The protected paths of one emulator; the longest matching prefix wins. @internal */
 export class ProtectedResources {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, ProtectedResourceEntry>();
 
   /** Protects `path` and everything under it; replaces an earlier protection of that path. */
   protect(path: string, options: ProtectOptions): void {
@@ -88,8 +87,8 @@ export class ProtectedResources {
   }
 
   /** The entry serving `pathname`, if any. */
-  find(pathname: string): Entry | undefined {
-    let best: Entry | undefined;
+  find(pathname: string): ProtectedResourceEntry | undefined {
+    let best: ProtectedResourceEntry | undefined;
     for (const entry of this.#entries.values()) {
       const under =
         pathname === entry.prefix ||
@@ -98,53 +97,4 @@ export class ProtectedResources {
     }
     return best;
   }
-}
-
-/**
- * Answers a request to a protected resource, and counts it by status. A handler that throws or
- * returns no `Response` answers `500 { error: 'handler_error', message }`. The 403 challenge announces
- * `RegisteredClient` followed by the resource's scope, as the product page shows
- * (`scope="RegisteredClient accessRestricted"`).
- *
- * @param ctx - Emulator state.
- * @param request - The request.
- * @param entry - The protection serving this path.
- * @returns The resource's answer or the challenge.
- * @internal
- */
-export async function handleResourceRequest(
-  ctx: EmulatorContext,
-  request: Request,
-  entry: Entry,
-): Promise<Response> {
-  const announced = formatScope([
-    DEFAULT_SCOPE,
-    ...entry.scope.filter((element) => element !== DEFAULT_SCOPE),
-  ]);
-  const check = checkBearer(ctx, request, entry.scope, announced);
-  const response = check.ok ? await runHandler(entry, request, check.token) : check.response;
-  ctx.counters.countResourceCall(response.status);
-  return response;
-}
-
-/**
- * Runs a resource's handler: a handler that throws, or returns something other than a `Response`,
- * answers `500 { error: 'handler_error', message }` rather than failing the transport.
- */
-async function runHandler(entry: Entry, request: Request, token: IssuedToken): Promise<Response> {
-  const failed = (message: string): Response =>
-    jsonResponse(500, { error: 'handler_error', message });
-  let result: unknown;
-  try {
-    // A copy: the handler cannot change the emulator's record of the token.
-    result = await entry.handler({ request, token: copyToken(token), clientId: token.claims.sub });
-  } catch (error) {
-    return failed(
-      `the handler of protected path ${entry.prefix} threw: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  if (result instanceof Response) return result;
-  return failed(
-    `the handler of protected path ${entry.prefix} returned ${result === null ? 'null' : typeof result}, not a Response`,
-  );
 }

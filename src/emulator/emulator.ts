@@ -3,39 +3,39 @@
  * over in-memory state, plus the controls a test needs (clients, protected paths, faults, clock,
  * counters, recorded push messages).
  *
+ * Over 300 lines: it is the one public class of the emulator, mostly the TSDoc of its ~25
+ * controls, each a line or two that delegates to a module of this folder.
+ *
  * @module
  */
 
 import { formatScope, normalizeScope, type ScopeInput } from '../scope.js';
-import { handleAdminRequest, matchAdminPath } from './admin.js';
+import { abortable } from '../util/abortable.js';
 import { ClientRegistry, initialClients } from './client-registry.js';
+import { DEFAULT_SCOPE } from './constants.js';
 import type { EmulatorContext } from './context.js';
 import { CounterSet, type EmulatorCounters } from './counters.js';
 import { type EmulatorRoute, FaultState, type TokenFault } from './faults.js';
 import { jsonResponse } from './http-util.js';
-import { handleIntrospection } from './introspection.js';
 import { type IssuedToken, IssuedTokens } from './issued-tokens.js';
 import { JwtSigner } from './jwt.js';
-import {
-  assertUniqueIds,
-  type ConfidentialClientRegistration,
-  type MobileFirstEmulatorOptions,
-  type ResolvedEmulatorOptions,
-  resolveEmulatorOptions,
-  validateClient,
+import type {
+  ConfidentialClientRegistration,
+  MobileFirstEmulatorOptions,
+  ResolvedEmulatorOptions,
 } from './options.js';
-import { handlePushRequest, matchPushPath, type RecordedPushMessage } from './push.js';
-import { handleResourceRequest, ProtectedResources, type ProtectOptions } from './resources.js';
-import { DEFAULT_SCOPE, handleTokenRequest } from './token-endpoint.js';
+import { ProtectedResources, type ProtectOptions } from './protected-resources.js';
+import type { RecordedPushMessage } from './push-message.js';
+import { assertUniqueIds, resolveEmulatorOptions, validateClient } from './resolve-options.js';
+import { findRoute, introspectionPath, tokenPath } from './router.js';
 
 /** The scope that protects the sample adapter resource. */
 export const SAMPLE_RESOURCE_SCOPE = 'accessRestricted';
 
-type Route = (request: Request) => Promise<Response>;
-
 /**
  * Waits through `sleep`, but no longer than until `signal` aborts (a custom `sleep` may ignore the
- * signal).
+ * signal). The wait goes through the core's `abortable`, so a signal shared by many requests (a
+ * load harness's shutdown signal, under MSW) gets one listener, not one per request.
  *
  * @throws The signal's reason once it aborts.
  */
@@ -45,16 +45,7 @@ async function delay(
   signal: AbortSignal,
 ): Promise<void> {
   signal.throwIfAborted();
-  let onAbort = (): void => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    await Promise.race([sleep(ms, signal), aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
+  await abortable(sleep(ms, signal), signal);
 }
 
 /**
@@ -114,12 +105,12 @@ export class MobileFirstEmulator {
 
   /** Path of the token endpoint, e.g. `/mfp/api/az/v1/token`. */
   get tokenPath(): string {
-    return `/${this.#ctx.options.runtime}/api/az/v1/token`;
+    return tokenPath(this.#ctx.options.runtime);
   }
 
   /** Path of the introspection endpoint, e.g. `/mfp/api/az/v1/introspection`. */
   get introspectionPath(): string {
-    return `/${this.#ctx.options.runtime}/api/az/v1/introspection`;
+    return introspectionPath(this.#ctx.options.runtime);
   }
 
   /** Path of the sample adapter resource, e.g. `/mfp/api/adapters/sample/resource`. */
@@ -148,7 +139,7 @@ export class MobileFirstEmulator {
       );
     }
     const pathname = new URL(request.url).pathname;
-    const route = this.#route(pathname);
+    const route = findRoute(this.#ctx, pathname);
     if (!route) {
       return jsonResponse(404, {
         message: `the MobileFirst emulator does not serve ${request.method} ${pathname}`,
@@ -173,7 +164,7 @@ export class MobileFirstEmulator {
    * @returns `true` if {@link handle} has a route for it.
    */
   serves(url: string | URL): boolean {
-    return this.#route(new URL(url).pathname) !== undefined;
+    return findRoute(this.#ctx, new URL(url).pathname) !== undefined;
   }
 
   /** The emulator's clock in epoch ms: `options.now()` plus every {@link advanceClock}. */
@@ -354,26 +345,5 @@ export class MobileFirstEmulator {
   /** Sets every counter back to zero. */
   resetCounters(): void {
     this.#ctx.counters.reset();
-  }
-
-  #route(pathname: string): { name: EmulatorRoute; run: Route } | undefined {
-    const ctx = this.#ctx;
-    if (pathname === this.tokenPath) {
-      return { name: 'token', run: (request) => handleTokenRequest(ctx, request) };
-    }
-    if (pathname === this.introspectionPath) {
-      return { name: 'introspection', run: (request) => handleIntrospection(ctx, request) };
-    }
-    const push = matchPushPath(pathname);
-    if (push) return { name: 'push', run: (request) => handlePushRequest(ctx, request, push) };
-    const runtime = matchAdminPath(pathname);
-    if (runtime !== undefined) {
-      return { name: 'admin', run: (request) => handleAdminRequest(ctx, request, runtime) };
-    }
-    const resource = ctx.resources.find(pathname);
-    if (resource) {
-      return { name: 'resource', run: (request) => handleResourceRequest(ctx, request, resource) };
-    }
-    return undefined;
   }
 }

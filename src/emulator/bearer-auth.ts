@@ -7,10 +7,10 @@
  * @see https://mobilefirstplatform.ibmcloud.com/tutorials/en/foundation/8.0/authentication-and-security/confidential-clients/#possible-responses
  */
 
+import { DEFAULT_SCOPE } from './constants.js';
 import type { EmulatorContext } from './context.js';
 import { bearerChallenge, parseBearer } from './http-util.js';
 import type { IssuedToken } from './issued-tokens.js';
-import { DEFAULT_SCOPE } from './token-endpoint.js';
 
 /** The outcome of a Bearer check: the token, or the challenge to answer with. */
 export type BearerCheck =
