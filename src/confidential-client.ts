@@ -1,21 +1,17 @@
 import ky from 'ky';
 import { ClientClosedError } from './errors/client-closed-error.js';
-import {
-  AuthorizedFetch,
-  type AuthorizedRequestInit,
-  type ScopeEntry,
-} from './http/authorized-fetch.js';
+import { AuthorizedFetch, type AuthorizedRequestInit } from './http/authorized-fetch.js';
 import type { AuthorizedKyInstance, AuthorizedKyOptions } from './http/authorized-ky.js';
+import type { ScopeEntry } from './http/exchange.js';
 import { type ClientStats, Observer } from './observer.js';
-import {
-  type ConfidentialClientOptions,
-  type ResolvedOptions,
-  resolveOptions,
-  resolveScope,
-} from './options.js';
+import { defaults } from './options/defaults.js';
+import { type ResolvedOptions, resolveOptions } from './options/resolve-options.js';
+import { resolveScope } from './options/resolve-scope.js';
+import type { ConfidentialClientOptions } from './options/types.js';
 import { formatScope, type ScopeInput } from './scope.js';
 import type { AccessToken } from './token/access-token.js';
-import { secretForms, TokenEndpoint } from './token/token-endpoint.js';
+import { MemoryTokenStore } from './token/memory-token-store.js';
+import { TokenEndpoint } from './token/token-endpoint.js';
 import { TokenManager } from './token/token-manager.js';
 
 /** Options of {@link ConfidentialClient.getToken}. */
@@ -66,20 +62,21 @@ export class ConfidentialClient implements AsyncDisposable {
    * @throws {ConfigurationError} When an option is missing or invalid (the message names it).
    */
   constructor(options: ConfidentialClientOptions) {
-    this.#options = resolveOptions(options);
-    this.#observer = new Observer(
-      this.#options.logger,
-      this.#options.hooks,
-      secretForms(this.#options),
-    );
-    const endpoint = new TokenEndpoint(this.#options, this.#observer);
-    this.#manager = new TokenManager(this.#options, endpoint, this.#observer);
+    const resolved = resolveOptions(options);
+    this.#options = resolved;
+    this.#observer = new Observer(resolved.logger, resolved.hooks, resolved.secrets);
+    const endpoint = new TokenEndpoint(resolved.endpoint, this.#observer);
+    // The default store is built here, where the client is wired: the options only check one.
+    const store =
+      resolved.store ??
+      new MemoryTokenStore({ maxEntries: defaults.maxEntries, now: resolved.now });
+    this.#manager = new TokenManager({ ...resolved.manager, store }, endpoint, this.#observer);
     this.#defaultScope = {
       scope: this.#options.scope,
       key: this.#manager.keyFor(this.#options.scope),
     };
     this.#authorizedFetch = new AuthorizedFetch(
-      this.#options,
+      resolved.http,
       {
         entry: (scope) => this.#scopeEntry(scope),
         entryFor: (scope) => this.#entryFor(scope),

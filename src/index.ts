@@ -32,6 +32,7 @@ export {
 } from './http/parse-www-authenticate.js';
 export type { Logger } from './logger.js';
 export type { ClientStats } from './observer.js';
+export { defaults } from './options/defaults.js';
 export type {
   BasicAuthEncoding,
   ClientAuthentication,
@@ -42,8 +43,7 @@ export type {
   RetryOptions,
   ServerUrlOptions,
   TokenUrlOptions,
-} from './options.js';
-export { defaults, isLoopbackHost } from './options.js';
+} from './options/types.js';
 export type { ScopeInput } from './scope.js';
 export {
   formatScope,

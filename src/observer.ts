@@ -28,6 +28,9 @@ export interface ClientStats {
   throttled: number;
 }
 
+/** The most keys {@link Observer.warnOnce} remembers. */
+const MAX_WARNED = 1_000;
+
 /** @internal Stats, logging and hooks in one place, each guarded so none can break a request. */
 export class Observer {
   readonly stats: ClientStats = {
@@ -45,6 +48,7 @@ export class Observer {
   readonly #logger: Logger | undefined;
   readonly #hooks: Hooks;
   readonly #secrets: readonly string[];
+  readonly #warned = new Set<string>();
 
   /**
    * @param logger - Where lines go, if anywhere.
@@ -69,6 +73,28 @@ export class Observer {
     } catch {
       // A broken logger must not break token requests.
     }
+  }
+
+  /**
+   * Logs a warning once per `key` (one line per origin or resource, not per request); at most
+   * 1,000 keys are remembered.
+   *
+   * @param key - What the warning is about.
+   * @param message - The warning.
+   */
+  warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    if (this.#warned.size >= MAX_WARNED) this.#warned.clear();
+    this.#warned.add(key);
+    this.log('warn', message);
+  }
+
+  /**
+   * @param key - What a warning would be about.
+   * @returns Whether {@link warnOnce} already warned about it.
+   */
+  warned(key: string): boolean {
+    return this.#warned.has(key);
   }
 
   hook<K extends keyof Hooks>(name: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void {

@@ -175,7 +175,7 @@ describe('client.fetch', () => {
     await client.fetch('https://basic.example/x');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(
-      'http://127.0.0.1:9080 answered 401 with a Bearer challenge, but no token is sent there (origins: http://localhost:9080)',
+      'http://127.0.0.1:9080 answered 401 with a Bearer challenge, but no token is sent there: origins: http://localhost:9080.',
     );
     expect(lines[0]).toContain(
       "add it to `origins`: origins: ['http://localhost:9080', 'http://127.0.0.1:9080']",

@@ -66,6 +66,16 @@ export class MemoryTokenStore implements TokenStore {
     return entry.token;
   }
 
+  /**
+   * The same as {@link get}: this store always answers at once.
+   *
+   * @param key - A cache key.
+   * @returns The token, or `undefined`.
+   */
+  peek(key: string): AccessToken | undefined {
+    return this.get(key);
+  }
+
   set(key: string, token: AccessToken, ttl: number): void {
     this.#entries.delete(key);
     this.#entries.set(key, { token, expires: this.#now() + Math.max(0, ttl) });

@@ -2,40 +2,54 @@ import pRetry from 'p-retry';
 import { isConfidentialClientError } from '../errors/confidential-client-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { TokenRequestError, type TokenRequestErrorDetails } from '../errors/token-request-error.js';
+import { isTokenRequestError } from '../errors/token-request-error.js';
 import { TokenResponseError } from '../errors/token-response-error.js';
 import type { Observer } from '../observer.js';
-import { redact } from '../observer.js';
-import type { ResolvedOptions } from '../options.js';
+import type { BasicAuthEncoding, ClientAuthentication, RetryOptions } from '../options/types.js';
 import { formatScope } from '../scope.js';
 import { onAbort } from '../util/on-abort.js';
 import { sleep } from '../util/sleep.js';
 import type { AccessToken } from './access-token.js';
-import { parseRetryAfter } from './parse-retry-after.js';
+import { basicAuthorization } from './client-authentication.js';
 import { parseTokenResponse } from './parse-token-response.js';
 import { readBodyText, TOO_LARGE } from './read-body-text.js';
-
-/** Statuses worth another try: the server or a proxy is overloaded or hiccupped. */
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-
-/** Hints appended to RFC 6749 §5.2 error codes: what the user should check. */
-const HINTS: Record<string, string> = {
-  invalid_client:
-    'Check clientId and clientSecret, and that the client is registered on the server.',
-  invalid_scope:
-    "The client's allowed scope does not cover the requested scope; widen it on the server or request less.",
-  unauthorized_client:
-    'This client may not use the client_credentials grant; check its registration.',
-  unsupported_grant_type:
-    'The server does not accept the client_credentials grant at this endpoint.',
-  invalid_request:
-    'The server rejected the request format; check tokenParams and clientAuthentication.',
-};
+import { isRetryable, tokenRequestFailure } from './token-request-failure.js';
 
 const TIMED_OUT = Symbol('timed out');
 
-/** The most read of an error answer's body: an RFC 6749 error body is a few hundred bytes. */
-const MAX_ERROR_BODY_BYTES = 65_536;
+/** The retry policy of one token request (see `RetryOptions`). */
+export type RequestRetry = Pick<
+  Required<RetryOptions>,
+  | 'retries'
+  | 'minTimeout'
+  | 'maxTimeout'
+  | 'factor'
+  | 'randomize'
+  | 'maxRetryTime'
+  | 'maxRetryAfter'
+>;
+
+/** What the token endpoint client is configured with (resolved and checked). */
+export interface TokenEndpointConfig {
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly clientAuthentication: ClientAuthentication;
+  readonly basicAuthEncoding: BasicAuthEncoding;
+  /** Extra form parameters, sorted by name. */
+  readonly tokenParams: ReadonlyArray<readonly [string, string]>;
+  readonly fetch: typeof fetch;
+  readonly now: () => number;
+  /** Per attempt, ms. */
+  readonly timeout: number;
+  readonly retry: RequestRetry;
+  /** The most bytes read of a 2xx answer. */
+  readonly maxResponseBytes: number;
+  /** Seconds, when an answer says nothing about the lifetime. */
+  readonly defaultExpiresIn: number;
+  /** Every form of the secret, scrubbed from errors. */
+  readonly secrets: readonly string[];
+}
 
 /** Options of one {@link TokenEndpoint.request} call. */
 export interface TokenEndpointRequest {
@@ -55,19 +69,17 @@ export interface TokenEndpointRequest {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  */
 export class TokenEndpoint {
-  readonly #options: ResolvedOptions;
+  readonly #options: TokenEndpointConfig;
   readonly #observer: Observer;
   readonly #headers: Readonly<Record<string, string>>;
-  readonly #secrets: readonly string[];
 
   /**
-   * @param options - Resolved client options.
+   * @param options - The endpoint's configuration.
    * @param observer - Stats, logs and hooks.
    */
-  constructor(options: ResolvedOptions, observer: Observer) {
+  constructor(options: TokenEndpointConfig, observer: Observer) {
     this.#options = options;
     this.#observer = observer;
-    this.#secrets = secretForms(options);
     const headers: Record<string, string> = {
       'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
       accept: 'application/json',
@@ -113,7 +125,7 @@ export class TokenEndpoint {
       unref: true,
       shouldRetry: async ({ error, attemptNumber, retriesLeft }) => {
         if (!isRetryable(error)) return false;
-        const retryAfter = error instanceof TokenRequestError ? error.retryAfter : undefined;
+        const retryAfter = isTokenRequestError(error) ? error.retryAfter : undefined;
         if (retryAfter !== undefined) {
           const elapsed = this.#options.now() - started;
           if (retryAfter > retry.maxRetryAfter || elapsed + retryAfter > retry.maxRetryTime) {
@@ -221,7 +233,7 @@ export class TokenEndpoint {
   ): Promise<AccessToken> {
     const { status } = response;
     if (status >= 200 && status < 300) {
-      const limit = this.#options.maxTokenResponseBytes;
+      const limit = this.#options.maxResponseBytes;
       const text = await readBodyText(response, limit);
       if (text === TOO_LARGE) {
         throw new TokenResponseError(
@@ -251,158 +263,7 @@ export class TokenEndpoint {
         warn: (message, details) => this.#observer.log('warn', message, details),
       });
     }
-    throw await this.#errorFor(response, scope);
+    const { tokenUrl, now, secrets } = this.#options;
+    throw await tokenRequestFailure(response, { tokenUrl, scope, now, secrets });
   }
-
-  /**
-   * Classifies a failed answer, in a fixed order: redirect → retryable status → RFC 6749 §5.2
-   * error body → `WWW-Authenticate` challenge → generic HTTP error.
-   */
-  async #errorFor(response: Response, scope: readonly string[]): Promise<TokenRequestError> {
-    const { status } = response;
-    const url = this.#options.tokenUrl;
-    const wwwAuthenticate = response.headers.get('www-authenticate') ?? undefined;
-    // Every text field is scrubbed the same way: a server may echo the secret anywhere, and the
-    // error travels to logs, hooks, `inspect` and JSON.
-    const scrub = (text: string | undefined) =>
-      text === undefined ? undefined : redact(text, this.#secrets);
-    const make = (message: string, extra: Partial<TokenRequestErrorDetails> = {}) =>
-      new TokenRequestError(scrub(message) as string, {
-        status,
-        response,
-        ...extra,
-        error: scrub(extra.error),
-        errorDescription: scrub(extra.errorDescription),
-        errorUri: scrub(extra.errorUri),
-        wwwAuthenticate: scrub(wwwAuthenticate),
-      });
-
-    if (status >= 300 && status < 400) {
-      await response.body?.cancel();
-      const location = response.headers.get('location');
-      return make(
-        `the token endpoint ${url} redirected (${status}${location ? ` to ${location}` : ''}); credentials are never sent on a redirect, so set tokenUrl to the final URL.`,
-      );
-    }
-
-    let text: string | typeof TOO_LARGE = '';
-    try {
-      text = await readBodyText(response, MAX_ERROR_BODY_BYTES);
-    } catch {
-      // An unreadable body leaves the status to speak.
-    }
-    const oauth = text === TOO_LARGE ? undefined : parseOAuthError(text);
-
-    if (RETRYABLE_STATUSES.has(status)) {
-      return make(
-        `the token endpoint ${url} answered ${status}${oauth ? ` (${oauth.error})` : ''}; the server is unavailable or overloaded.`,
-        {
-          ...oauth,
-          retryAfter: parseRetryAfter(response.headers.get('retry-after'), this.#options.now()),
-        },
-      );
-    }
-    if (oauth !== undefined) {
-      const description = oauth.errorDescription ? `: ${oauth.errorDescription}` : '';
-      const scopeNote =
-        oauth.error === 'invalid_scope' ? ` (requested scope: "${formatScope(scope)}")` : '';
-      return make(
-        `the token endpoint refused the request with ${status} ${oauth.error}${description}${scopeNote}. ${HINTS[oauth.error] ?? ''}`.trimEnd(),
-        oauth,
-      );
-    }
-    if (status === 401) {
-      return make(
-        `the token endpoint answered 401 (${wwwAuthenticate ?? 'no challenge'}). ${HINTS.invalid_client}`,
-        {
-          error: 'invalid_client',
-        },
-      );
-    }
-    return make(
-      `the token endpoint ${url} answered HTTP ${status}; check serverUrl, runtime and tokenUrl${status === 404 ? ' (404: no token endpoint there)' : ''}.`,
-    );
-  }
-}
-
-/** Whether a token-request failure is worth another attempt. */
-function isRetryable(error: unknown): boolean {
-  if (error instanceof NetworkError || error instanceof TimeoutError) return true;
-  return error instanceof TokenRequestError && RETRYABLE_STATUSES.has(error.status);
-}
-
-/**
- * Reads an RFC 6749 §5.2 error body, if `text` is one.
- *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
- */
-function parseOAuthError(
-  text: string,
-):
-  | { error: string; errorDescription: string | undefined; errorUri: string | undefined }
-  | undefined {
-  if (text === '') return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const body = json as { error?: unknown; error_description?: unknown; error_uri?: unknown } | null;
-  if (
-    typeof body !== 'object' ||
-    body === null ||
-    typeof body.error !== 'string' ||
-    body.error === ''
-  )
-    return undefined;
-  return {
-    error: body.error.slice(0, 100),
-    errorDescription:
-      typeof body.error_description === 'string' ? body.error_description.slice(0, 500) : undefined,
-    errorUri: typeof body.error_uri === 'string' ? body.error_uri.slice(0, 500) : undefined,
-  };
-}
-
-/**
- * The `Authorization: Basic` value for a client ID and secret.
- *
- * @param id - Client ID.
- * @param secret - Client secret.
- * @param encoding - `form` (RFC 6749 §2.3.1: form-urlencode each first) or `plain` (RFC 7617).
- * @returns `Basic <base64>`.
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
- */
-export function basicAuthorization(id: string, secret: string, encoding: 'form' | 'plain'): string {
-  const pair = encoding === 'form' ? `${formEncode(id)}:${formEncode(secret)}` : `${id}:${secret}`;
-  // Credentials are printable ASCII (checked by the options), so btoa's Latin-1 rule holds.
-  return `Basic ${btoa(pair)}`;
-}
-
-/**
- * Every form in which the client secret leaves this process: as it is, form-encoded (request
- * bodies, the RFC 6749 Basic form) and inside each Basic header value. All are scrubbed from text
- * that leaves the library.
- *
- * @param options - The client's ID and secret.
- * @returns The strings to redact.
- */
-export function secretForms(options: { clientId: string; clientSecret: string }): string[] {
-  const { clientId, clientSecret } = options;
-  return [
-    ...new Set([
-      clientSecret,
-      formEncode(clientSecret),
-      encodeURIComponent(clientSecret),
-      // As a server may echo it: inside an RFC 9110 quoted-string, or a JSON string.
-      clientSecret.replace(/["\\]/g, '\\$&'),
-      JSON.stringify(clientSecret).slice(1, -1),
-      basicAuthorization(clientId, clientSecret, 'form').slice(6),
-      basicAuthorization(clientId, clientSecret, 'plain').slice(6),
-    ]),
-  ];
-}
-
-function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
 }

@@ -1,29 +1,28 @@
 import { ClientClosedError } from '../errors/client-closed-error.js';
-import { isTokenRequestError, TokenRequestError } from '../errors/token-request-error.js';
 import type { Observer } from '../observer.js';
-import type { ResolvedOptions } from '../options.js';
 import { scopeCovers } from '../scope.js';
 import { abortable } from '../util/abortable.js';
 import { KeepAlive } from '../util/keep-alive.js';
 import type { AccessToken } from './access-token.js';
-import { cacheKey } from './cache-key.js';
-import { MemoryTokenStore } from './memory-token-store.js';
+import { type CacheKeyParts, cacheKey } from './cache-key.js';
+import { FailurePolicy, type FailurePolicyConfig } from './failure-policy.js';
+import { type KeyState, KeyStates } from './key-states.js';
 import type { TokenEndpoint } from './token-endpoint.js';
+import type { TokenStore } from './token-store.js';
 
-/** What the manager remembers about one cache key, besides the token in the store. */
-interface KeyState {
-  /** Scope requested under this key. */
-  readonly scope: readonly string[];
-  /** Scope last granted under this key (may be wider than requested). */
-  granted: readonly string[];
-  /** No background refresh before this time (epoch ms): backoff and refresh-storm guard. */
-  refreshNotBefore: number;
-  /** Acquisitions failed in a row (foreground and background). */
-  failures: number;
-  /** The last failure, served at once to foreground calls until `until` (the cooldown). */
-  cooldown: { readonly error: unknown; readonly until: number } | undefined;
-  /** The auto-refresh timer, if one is set. */
-  timer: ReturnType<typeof setTimeout> | undefined;
+/** What the token manager is configured with (resolved and checked). */
+export interface TokenManagerConfig {
+  readonly store: TokenStore;
+  readonly now: () => number;
+  /** How long before expiry a token is renewed, as a function of its lifetime (ms). */
+  readonly refreshBefore: (lifetimeMs: number) => number;
+  /** How long before `expiresAt` a token counts as expired, as a function of its lifetime. */
+  readonly clockSkew: (lifetimeMs: number) => number;
+  readonly autoRefresh: boolean;
+  /** What, besides the scope, goes into a cache key. */
+  readonly cacheKey: Omit<CacheKeyParts, 'scope'>;
+  /** Cooldowns after failures, and the bound of a `Retry-After`. */
+  readonly failures: Omit<FailurePolicyConfig, 'now'>;
 }
 
 /** Options of {@link TokenManager.get}. */
@@ -50,32 +49,30 @@ const MAX_TIMER = 2_147_483_647;
  * (served at once; one background refresh starts), then *expired* (callers wait).
  */
 export class TokenManager {
-  readonly #options: ResolvedOptions;
+  readonly #options: TokenManagerConfig;
   readonly #endpoint: TokenEndpoint;
   readonly #observer: Observer;
+  readonly #failures: FailurePolicy;
   readonly #inflight = new Map<string, Promise<AccessToken>>();
-  readonly #states = new Map<string, KeyState>();
+  readonly #states = new KeyStates(MAX_KEY_STATES);
   readonly #keys = new WeakMap<AccessToken, string>();
   readonly #closed = new AbortController();
   readonly #keepAlive = new KeepAlive();
-  /**
-   * The token endpoint's last `Retry-After` that was not waited out, for the whole client: the
-   * endpoint is one URL whatever the scope, and RFC 9110 asks the client not to send to it before.
-   */
-  #retryAfter: { readonly error: TokenRequestError; readonly until: number } | undefined;
-  /** Whether the store is known to answer synchronously (the built-in memory store). */
-  readonly #syncStore: boolean;
+  /** The store's synchronous lookup, when it has one (see `TokenStore.peek`). */
+  readonly #peek: ((key: string) => AccessToken | undefined) | undefined;
 
   /**
-   * @param options - Resolved client options.
+   * @param options - The manager's configuration.
    * @param endpoint - The token endpoint.
    * @param observer - Stats, logs and hooks.
    */
-  constructor(options: ResolvedOptions, endpoint: TokenEndpoint, observer: Observer) {
+  constructor(options: TokenManagerConfig, endpoint: TokenEndpoint, observer: Observer) {
     this.#options = options;
     this.#endpoint = endpoint;
     this.#observer = observer;
-    this.#syncStore = options.store instanceof MemoryTokenStore;
+    this.#failures = new FailurePolicy({ ...options.failures, now: options.now }, observer);
+    const { store } = options;
+    this.#peek = typeof store.peek === 'function' ? store.peek.bind(store) : undefined;
   }
 
   /** Whether {@link close} was called. */
@@ -90,8 +87,7 @@ export class TokenManager {
    * @returns The key.
    */
   keyFor(scope: readonly string[]): string {
-    const { tokenUrl, clientId, tokenParams } = this.#options;
-    return cacheKey({ tokenUrl, clientId, scope, tokenParams });
+    return cacheKey({ ...this.#options.cacheKey, scope });
   }
 
   /**
@@ -108,15 +104,15 @@ export class TokenManager {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (options.forceRefresh === true) return this.#miss(scope, key, signal);
-    const cached = this.#options.store.get(key);
-    // A synchronous store (the default) answers a hit without a single await.
+    // A store that answers synchronously (the default) answers a hit without a single await.
+    const cached = this.#peek?.(key) ?? this.#options.store.get(key);
     return cached instanceof Promise
       ? cached.then((token) => this.#afterLookup(token, scope, key, signal))
       : this.#afterLookup(cached, scope, key, signal);
   }
 
   /**
-   * The cached token for `key` without a promise, when the store answers synchronously and the
+   * The cached token for `key` without a promise, when the store can answer at once and the
    * token is still valid (counted as a cache hit; a stale one also starts its background
    * refresh). `undefined` otherwise: then call {@link get}.
    *
@@ -125,8 +121,8 @@ export class TokenManager {
    * @returns The token, or `undefined`.
    */
   peek(scope: readonly string[], key: string): AccessToken | undefined {
-    if (!this.#syncStore || this.closed) return undefined;
-    const token = this.#options.store.get(key) as AccessToken | undefined;
+    if (this.#peek === undefined || this.closed) return undefined;
+    const token = this.#peek(key);
     return token !== undefined && this.#serve(token, key, scope) ? token : undefined;
   }
 
@@ -140,7 +136,7 @@ export class TokenManager {
    */
   async invalidate(token: AccessToken, key?: string): Promise<boolean> {
     const known = key ?? this.#keys.get(token);
-    const keys = known !== undefined ? [known] : [...this.#states.keys()];
+    const keys = known !== undefined ? [known] : [...this.#states.entries()].map(([k]) => k);
     let removed = false;
     for (const k of keys) {
       if (await this.#options.store.delete(k, token.accessToken)) removed = true;
@@ -157,7 +153,6 @@ export class TokenManager {
   close(): void {
     if (this.closed) return;
     this.#closed.abort(new ClientClosedError());
-    for (const state of this.#states.values()) clearTimeout(state.timer);
     this.#states.clear();
   }
 
@@ -185,7 +180,7 @@ export class TokenManager {
   ): Promise<AccessToken> {
     this.#observer.stats.cacheMisses++;
     if (!this.#inflight.has(key)) {
-      const refusal = this.#refusal(key);
+      const refusal = this.#failures.refusal(this.#states.peek(key)?.cooldown);
       if (refusal !== undefined) {
         this.#observer.stats.throttled++;
         return Promise.reject(refusal);
@@ -193,21 +188,6 @@ export class TokenManager {
     }
     // The caller awaits this: it holds the process open, unlike the request's own timers.
     return this.#keepAlive.hold(abortable(this.#acquire(key, scope, false), signal));
-  }
-
-  /**
-   * Why no token request may be sent for `key` now: the server's `Retry-After` has not passed, or
-   * the key is cooling down after a failure. `undefined` when one may be sent.
-   */
-  #refusal(key: string): unknown {
-    const now = this.#options.now();
-    const retryAfter = this.#retryAfter;
-    if (retryAfter !== undefined) {
-      if (now < retryAfter.until) return stillWaiting(retryAfter.error, retryAfter.until - now);
-      this.#retryAfter = undefined;
-    }
-    const cooldown = this.#states.get(key)?.cooldown;
-    return cooldown !== undefined && now < cooldown.until ? cooldown.error : undefined;
   }
 
   /** Serves `token` if it is still valid, starting a background refresh when it is stale. */
@@ -219,13 +199,13 @@ export class TokenManager {
     this.#observer.stats.cacheHits++;
     // Tokens read from a shared store are new objects: remember their key for invalidate().
     if (!this.#keys.has(token)) this.#keys.set(token, key);
-    if (now >= staleAt) this.#refreshInBackground(key, this.#states.get(key)?.scope ?? scope);
+    if (now >= staleAt) this.#refreshInBackground(key, this.#states.peek(key)?.scope ?? scope);
     return true;
   }
 
   /** A valid token granted for a wider scope serves a narrower request. */
   async #covering(scope: readonly string[], key: string): Promise<AccessToken | undefined> {
-    for (const [otherKey, state] of this.#states) {
+    for (const [otherKey, state] of this.#states.entries()) {
       if (otherKey === key || !scopeCovers(state.granted, scope)) continue;
       const other = await this.#options.store.get(otherKey);
       if (
@@ -250,29 +230,6 @@ export class TokenManager {
     return Math.min(expiredAt, token.expiresAt - Math.max(0, refreshBefore));
   }
 
-  #state(key: string, scope: readonly string[]): KeyState {
-    let state = this.#states.get(key);
-    if (state !== undefined) {
-      this.#states.delete(key);
-    } else {
-      state = {
-        scope,
-        granted: scope,
-        refreshNotBefore: 0,
-        failures: 0,
-        cooldown: undefined,
-        timer: undefined,
-      };
-    }
-    this.#states.set(key, state);
-    while (this.#states.size > MAX_KEY_STATES) {
-      const [oldestKey, oldest] = this.#states.entries().next().value as [string, KeyState];
-      clearTimeout(oldest.timer);
-      this.#states.delete(oldestKey);
-    }
-    return state;
-  }
-
   #acquire(key: string, scope: readonly string[], background: boolean): Promise<AccessToken> {
     let promise = this.#inflight.get(key);
     if (promise === undefined) {
@@ -293,9 +250,9 @@ export class TokenManager {
   /** Starts one background refresh of `key` unless one is under way or backoff forbids it. */
   #refreshInBackground(key: string, scope: readonly string[]): boolean {
     if (this.#inflight.has(key) || this.closed) return false;
-    const state = this.#state(key, scope);
+    const state = this.#states.touch(key, scope);
     const now = this.#options.now();
-    if (now < state.refreshNotBefore || now < (this.#retryAfter?.until ?? 0)) return false;
+    if (now < state.refreshNotBefore || now < this.#failures.heldUntil) return false;
     this.#observer.stats.refreshes++;
     this.#acquire(key, scope, true).catch(() => undefined); // Reported by #obtain.
     return true;
@@ -312,7 +269,7 @@ export class TokenManager {
         background,
       });
       this.#assertOpen();
-      const state = this.#state(key, scope);
+      const state = this.#states.touch(key, scope);
       // `expires_in` has a resolution of one second, so a re-issued token can look up to a
       // second "fresher" than the one held: only a real gain counts.
       const gain =
@@ -355,11 +312,11 @@ export class TokenManager {
       if (!this.closed) {
         // Back off before the next background attempt, whichever kind of request failed, and
         // keep an auto-refresh timer alive for the key.
-        const state = this.#state(key, scope);
+        const state = this.#states.touch(key, scope);
         state.failures++;
         const delay = Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** (state.failures - 1));
-        state.refreshNotBefore = now() + delay;
-        this.#holdOff(state, error, background);
+        state.cooldown = this.#failures.failed(error, state.failures, background);
+        state.refreshNotBefore = Math.max(now() + delay, this.#failures.heldUntil);
         const details = {
           error: error instanceof Error ? error.message : String(error),
           scope: scope.join(' '),
@@ -380,42 +337,6 @@ export class TokenManager {
     }
   }
 
-  /**
-   * After a failed acquisition: honour the server's `Retry-After` across calls, or cool the key
-   * down (growing while failures go on, capped), so that a client that cannot get a token does not
-   * turn every call into a token request.
-   */
-  #holdOff(state: KeyState, error: unknown, background: boolean): void {
-    const { retry, now } = this.#options;
-    const at = now();
-    const observer = this.#observer;
-    if (isTokenRequestError(error) && error.retryAfter !== undefined && error.retryAfter > 0) {
-      // Honoured whoever asked, but bounded: one absurd header from a proxy must not disable the
-      // client for years.
-      const hold = Math.min(error.retryAfter, retry.maxRetryAfterHold);
-      if (hold <= 0) return;
-      const until = at + hold;
-      if (until > (this.#retryAfter?.until ?? 0)) this.#retryAfter = { error, until };
-      state.refreshNotBefore = Math.max(state.refreshNotBefore, until);
-      observer.log(
-        'warn',
-        `the token endpoint asked to wait ${Math.ceil(error.retryAfter / 1000)} s (Retry-After); for ${Math.ceil(hold / 1000)} s, calls that need a new token fail at once with its error.`,
-      );
-      return;
-    }
-    // A background renewal's failure only delays the next renewal (above): callers are still
-    // served the valid token, and one that needs a new token may ask.
-    if (background || retry.cooldown <= 0) return;
-    const base = Math.min(retry.maxCooldown, retry.cooldown * 2 ** (state.failures - 1));
-    // Jitter downwards, so that maxCooldown stays the longest.
-    const delay = retry.randomize ? base * (1 - Math.random() / 5) : base;
-    state.cooldown = { error, until: at + delay };
-    observer.log(
-      'debug',
-      `cooling down for ${Math.round(delay)} ms after ${state.failures} failed token request(s) in a row; calls for this scope fail at once with the same error until then.`,
-    );
-  }
-
   /** With `autoRefresh`, sets the timer that renews `key` when its token turns stale. */
   #schedule(key: string, state: KeyState, token: AccessToken): void {
     if (!this.#options.autoRefresh || this.closed) return;
@@ -423,7 +344,7 @@ export class TokenManager {
     const at = Math.max(
       this.#staleAt(token, this.#expiredAt(token)),
       state.refreshNotBefore,
-      this.#retryAfter?.until ?? 0,
+      this.#failures.heldUntil,
     );
     const delay = Math.min(MAX_TIMER, Math.max(0, at - this.#options.now()));
     state.timer = setTimeout(() => {
@@ -435,24 +356,4 @@ export class TokenManager {
     }, delay);
     (state.timer as { unref?: () => void }).unref?.();
   }
-}
-
-/**
- * The server's `Retry-After` error again, for a call made while it still runs: the same status,
- * OAuth fields and challenge, with `retryAfter` set to what is left. The original is its `cause`.
- */
-function stillWaiting(error: TokenRequestError, left: number): TokenRequestError {
-  return new TokenRequestError(
-    `the token endpoint answered ${error.status} and asked to wait (Retry-After); no token request is sent for another ${Math.ceil(left / 1000)} s (\`retryAfter\` ms).`,
-    {
-      status: error.status,
-      error: error.error,
-      errorDescription: error.errorDescription,
-      errorUri: error.errorUri,
-      wwwAuthenticate: error.wwwAuthenticate,
-      retryAfter: left,
-      response: error.response,
-      cause: error,
-    },
-  );
 }

@@ -18,6 +18,16 @@ export interface TokenStore {
    */
   get(key: string): MaybePromise<AccessToken | undefined>;
   /**
+   * Optional: the token under `key` at once, without a promise, for stores that can answer
+   * synchronously (the memory store; a two-level store's first level). A store that offers it gets
+   * the client's fastest path on a cache hit: `client.fetch` sends without a single `await`. Return
+   * `undefined` when the answer is not at hand; the client then calls {@link get}.
+   *
+   * @param key - A cache key.
+   * @returns The token, or `undefined`.
+   */
+  peek?(key: string): AccessToken | undefined;
+  /**
    * Stores `token` under `key`, replacing what was there.
    *
    * @param key - A cache key.

@@ -1,0 +1,288 @@
+/**
+ * The public option types of `ConfidentialClient`, each field documented with its default.
+ * Resolution and validation live in `resolve-options.ts`; the defaults in `defaults.ts`.
+ *
+ * @module
+ */
+import type { Hooks } from '../hooks.js';
+import type { Logger } from '../logger.js';
+import type { ScopeInput } from '../scope.js';
+import type { TokenStore } from '../token/token-store.js';
+
+/**
+ * How the client authenticates to the token endpoint.
+ * - `client_secret_basic`: HTTP Basic `Authorization` header (RFC 6749 §2.3.1). MobileFirst
+ *   requires this one.
+ * - `client_secret_post`: `client_id` and `client_secret` in the form body.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post';
+
+/**
+ * How the client ID and secret are encoded inside the Basic header before base64.
+ * - `form` (RFC 6749 §2.3.1): each is `application/x-www-form-urlencoded` first, so `:` `%` `+`
+ *   and space survive the trip (`a:b` → `a%3Ab`, space → `+`). What the OAuth spec requires, and
+ *   what servers that follow it decode.
+ * - `plain` (RFC 7617): the raw bytes, `id:secret`. For servers that do not form-decode. A client
+ *   ID that holds `:` cannot be sent this way and is refused by the constructor.
+ *
+ * Characters outside `A–Z a–z 0–9 - . _ ~ *` are the only ones the two differ on; MobileFirst's
+ * predefined clients (`test`, `admin`, `push`) encode the same either way.
+ */
+export type BasicAuthEncoding = 'form' | 'plain';
+
+/** Retry policy for token requests (network errors, 408, 429, 500, 502, 503, 504). */
+export interface RetryOptions {
+  /**
+   * How many times a failed token request is retried; 0 turns retries off.
+   * @default 3
+   */
+  retries?: number;
+  /**
+   * Delay before the first retry, in ms; doubled (see `factor`) for each further retry.
+   * @default 200
+   */
+  minTimeout?: number;
+  /**
+   * Longest delay between two attempts, in ms.
+   * @default 5000
+   */
+  maxTimeout?: number;
+  /**
+   * Exponential growth factor of the delay.
+   * @default 2
+   */
+  factor?: number;
+  /**
+   * Multiply each delay by a random factor between 1 and 2 (jitter), so that a fleet of workers
+   * does not retry in lockstep.
+   * @default true
+   */
+  randomize?: boolean;
+  /**
+   * Give up retrying once this much time (ms) has passed since the first attempt.
+   * @default 30000
+   */
+  maxRetryTime?: number;
+  /**
+   * The longest `Retry-After` (429/503) that is waited out inside one token request, in ms. A
+   * server that asks for a longer wait gets no retry: the error is thrown at once, and every call
+   * for a token then fails at once with that error (its `retryAfter` says how long is left) until
+   * the server's wait has passed. Only then is the token endpoint asked again.
+   * @default 30000
+   */
+  maxRetryAfter?: number;
+  /**
+   * The longest a server's `Retry-After` holds back calls across calls, in ms: a longer one (a
+   * proxy's `Retry-After: 999999999`, say) holds them this long, then the endpoint is asked again.
+   * 0: never hold across calls.
+   * @default 3600000 (1 hour)
+   */
+  maxRetryAfterHold?: number;
+  /**
+   * After a token request a caller waited for fails for good (retries spent, or an answer that is
+   * never retried such as `400 invalid_client`), calls for the same scope fail at once with the
+   * same error for this long, in ms, instead of each sending a request of its own. Doubled for
+   * each further failure in a row, up to `maxCooldown`; reset by a success. With `randomize`, each
+   * cooldown is between 0.8 and 1 times as long, so that a fleet does not come back in lockstep.
+   * 0 turns it off.
+   *
+   * A cached token that is still valid is served during a cooldown as always: only calls that
+   * would have had to wait for the token endpoint fail. A failed background renewal does not
+   * start a cooldown (it backs off on its own).
+   * @default 1000
+   */
+  cooldown?: number;
+  /**
+   * The longest cooldown, in ms.
+   * @default 30000
+   */
+  maxCooldown?: number;
+}
+
+/**
+ * When cached tokens are renewed. A token is *fresh* until `expiresAt − refreshBefore`, then
+ * *stale* (still served at once, and one background refresh starts) until `expiresAt −
+ * clockSkew`, then *expired* (callers wait for a new token).
+ */
+export interface RefreshOptions {
+  /**
+   * How long before expiry a token is renewed in the background, in ms, or a function of the
+   * token's lifetime in ms.
+   *
+   * The default is 20 % of the lifetime, at least min(10 s, half the lifetime), at most 5 minutes:
+   * a one-hour MobileFirst token is renewed 5 minutes before it expires, a 60 s token 12 s
+   * before, a 2 s test token 1 s before.
+   * @default (lifetime) => min(5 min, max(0.2 × lifetime, min(10 s, lifetime / 2)))
+   */
+  refreshBefore?: number | ((lifetimeMs: number) => number);
+  /**
+   * Safety margin for clock differences and network latency: a token is treated as expired this
+   * long before its `expiresAt`, in ms, or a function of its lifetime.
+   * @default (lifetime) => min(30 s, 5 % of lifetime)
+   */
+  clockSkew?: number | ((lifetimeMs: number) => number);
+  /**
+   * Keep cached tokens fresh with a background timer even while the app is idle, so the first
+   * request after a quiet spell never waits for a token. The timer is `unref`'d: it never keeps
+   * the process alive.
+   * @default false
+   */
+  autoRefresh?: boolean;
+  /**
+   * Lifetime assumed for a token whose response has no `expires_in` and that is not a JWT with an
+   * `exp` claim, in seconds. Short on purpose: a token whose lifetime is unknown is renewed often
+   * rather than used after it has expired.
+   * @default 300
+   */
+  defaultExpiresIn?: number;
+}
+
+/** When `client.fetch` may send a request again after a `401` or `403 insufficient_scope`. */
+export interface ReplayOptions {
+  /**
+   * Replay non-idempotent methods (`POST`, `PATCH`) too. A `401`/`403` from a token check means
+   * the request never reached the resource's logic, so this is safe against MobileFirst and most
+   * servers; turn it off where a server may act on a request and still answer `401`.
+   * @default true
+   */
+  nonIdempotent?: boolean | undefined;
+  /**
+   * The largest stream body (`ReadableStream`, `Request` body) buffered in memory to allow a
+   * replay. A larger one is sent once, unbuffered, and a `401`/`403` to it is returned as it is.
+   * Strings, `ArrayBuffer`s, typed arrays, `Blob`s, `URLSearchParams` and `FormData` are always
+   * replayable without copying.
+   * @default 1048576 (1 MiB)
+   */
+  maxBodyBytes?: number | undefined;
+}
+
+/** Where the token endpoint of a MobileFirst server is: `{serverUrl}/{runtime}/api/az/v1/token`. */
+export interface ServerUrlOptions {
+  /**
+   * Base URL of the MobileFirst server, e.g. `https://mfp.example.com` or
+   * `http://localhost:9080`. The token URL is `{serverUrl}/{runtime}/api/az/v1/token`. Give
+   * either this or `tokenUrl`.
+   */
+  serverUrl: string | URL;
+  /**
+   * MobileFirst runtime name, used with `serverUrl`.
+   * @default 'mfp'
+   */
+  runtime?: string | undefined;
+  /** Not with `serverUrl`: give one of the two. */
+  tokenUrl?: undefined;
+}
+
+/** Where the token endpoint of any OAuth 2.0 server is: its full URL. */
+export interface TokenUrlOptions {
+  /** Full URL of any OAuth 2.0 token endpoint. Give either this or `serverUrl`. */
+  tokenUrl: string | URL;
+  /** Not with `tokenUrl`: give one of the two. */
+  serverUrl?: undefined;
+  /** Only with `serverUrl`. */
+  runtime?: undefined;
+}
+
+/**
+ * Options of {@link ConfidentialClient}: the token endpoint (`serverUrl` for MobileFirst, or
+ * `tokenUrl` for any OAuth 2.0 server; exactly one of them), the credentials, and behaviour.
+ */
+export type ConfidentialClientOptions = ClientOptions & (ServerUrlOptions | TokenUrlOptions);
+
+/** Everything in {@link ConfidentialClientOptions} but where the token endpoint is. */
+export interface ClientOptions {
+  /** Confidential client ID: non-empty printable ASCII (MobileFirst's rule). */
+  clientId: string;
+  /** Confidential client secret: non-empty printable ASCII. Never logged, never in an error. */
+  clientSecret: string;
+  /**
+   * Default scope of tokens: a space-separated string or a list of elements. Omitted: no `scope`
+   * parameter is sent and the server applies its default (MobileFirst: `RegisteredClient`).
+   */
+  scope?: ScopeInput | undefined;
+  /**
+   * How the client authenticates to the token endpoint.
+   * @default 'client_secret_basic'
+   */
+  clientAuthentication?: ClientAuthentication;
+  /**
+   * How ID and secret are encoded inside the Basic header.
+   * @default 'form'
+   */
+  basicAuthEncoding?: BasicAuthEncoding;
+  /**
+   * Extra form parameters sent with every token request (e.g. `{ audience: '…' }` or
+   * `{ resource: '…' }`, RFC 8707). They are part of the cache key. `grant_type`, `scope`,
+   * `client_id` and `client_secret` cannot be set here.
+   */
+  tokenParams?: Readonly<Record<string, string>>;
+  /**
+   * The `fetch` used for token requests (and, later, for resources).
+   * @default globalThis.fetch
+   */
+  fetch?: typeof fetch;
+  /**
+   * The clock, in epoch ms. Inject one in tests.
+   * @default Date.now
+   */
+  now?: () => number;
+  /**
+   * The most bytes read of a token endpoint's answer (after decompression). A token response is a
+   * few KB; a larger answer fails with a `TokenResponseError` (`field: 'body'`) instead of filling
+   * memory.
+   * @default 1048576 (1 MiB)
+   */
+  maxTokenResponseBytes?: number;
+  /**
+   * Time limit of one token request attempt, in ms. An attempt that takes longer is aborted and
+   * counts as a retryable failure; the last one rejects with `TimeoutError`.
+   * @default 10000
+   */
+  timeout?: number;
+  /**
+   * Retry policy for token requests, or `false` for none.
+   * @default { retries: 3, minTimeout: 200, maxTimeout: 5000, factor: 2, randomize: true, maxRetryTime: 30000, maxRetryAfter: 30000 }
+   */
+  retry?: RetryOptions | false;
+  /** When tokens are renewed; see {@link RefreshOptions}. */
+  refresh?: RefreshOptions;
+  /**
+   * Where tokens are cached. Use a shared store to share tokens between processes.
+   * @default new MemoryTokenStore({ maxEntries: 500 })
+   */
+  store?: TokenStore;
+  /**
+   * Receives debug/info/warn/error lines. None of them ever holds a secret or a whole token.
+   * @default no logging
+   */
+  logger?: Logger;
+  /** Callbacks on token requests, new tokens, retries and errors; see {@link Hooks}. */
+  hooks?: Hooks;
+  /**
+   * Origins `client.fetch` and `client.ky` attach the token to, e.g.
+   * `['https://api.example.com']`, or `'*'` for any `https:` origin (and `http:` on loopback). A
+   * request to any other origin goes out untouched, without a token.
+   * @default the origin of `serverUrl` / `tokenUrl`
+   */
+  origins?: ReadonlyArray<string | URL> | '*' | undefined;
+  /**
+   * Replays of `client.fetch` requests after a `401` (new token) or `403 insufficient_scope`
+   * (wider scope), or `false` for none (the response is returned as it is).
+   * @default { nonIdempotent: true, maxBodyBytes: 1048576 }
+   */
+  replay?: ReplayOptions | false | undefined;
+  /**
+   * Default time limit of one `client.fetch` request in ms, including the wait for a token and
+   * any replay, until the response headers arrive. `init.timeout` overrides it per request.
+   * @default none (like fetch)
+   */
+  requestTimeout?: number | undefined;
+  /**
+   * Allow `http:` token URLs on hosts other than loopback (`localhost`, `127.0.0.0/8`, `[::1]`).
+   * Off by default: the secret would cross the network in clear.
+   * @default false
+   */
+  allowInsecureHttp?: boolean;
+}
