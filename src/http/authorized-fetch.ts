@@ -57,6 +57,10 @@ export interface AuthorizedFetchConfig {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
+// Over 300 lines on purpose: the orchestrator of one `client.fetch`. Its decisions live in modules
+// of their own (origin-policy, deadline, follow-redirects, recovery, replayable-body); what stays
+// is the sequence that ties them to one exchange's state, which reads best in one place.
+
 /**
  * `fetch` with a token: attaches `Authorization: Bearer …` to allowed origins only, follows
  * redirects without ever carrying the token to another origin, and recovers once from a rejected

@@ -15,24 +15,16 @@ import type { TokenManagerConfig } from '../token/token-manager.js';
 import type { TokenStore } from '../token/token-store.js';
 import { defaults } from './defaults.js';
 import { resolveOrigins, resolveTokenUrl } from './network-policy.js';
+import { HOOK_KEYS, OPTION_KEYS, REFRESH_KEYS, REPLAY_KEYS } from './option-keys.js';
+import { resolveRetry } from './resolve-retry.js';
 import { resolveScope } from './resolve-scope.js';
-import type {
-  ClientOptions,
-  ConfidentialClientOptions,
-  RefreshOptions,
-  ReplayOptions,
-  RetryOptions,
-  ServerUrlOptions,
-  TokenUrlOptions,
-} from './types.js';
+import type { ConfidentialClientOptions, ReplayOptions } from './types.js';
 import {
   durationFn,
-  keySet,
   nonNegativeNumber,
   oneOf,
   optionalBoolean,
   positiveNumber,
-  range,
   rejectUnknownKeys,
 } from './validate.js';
 
@@ -198,52 +190,6 @@ function credential(value: unknown, option: 'clientId' | 'clientSecret'): string
   return value;
 }
 
-function resolveRetry(retry: RetryOptions | false | undefined): Required<RetryOptions> {
-  if (retry === false) return { ...defaults.retry, retries: 0 };
-  if (retry === undefined) return { ...defaults.retry };
-  if (typeof retry !== 'object' || retry === null) {
-    throw new ConfigurationError('retry', 'must be an object or false.');
-  }
-  rejectUnknownKeys(retry, RETRY_KEYS, 'retry.');
-  const retries = nonNegativeNumber(retry.retries, 'retry.retries');
-  if (retries !== undefined && !Number.isInteger(retries)) {
-    throw new ConfigurationError('retry.retries', 'must be a whole number.');
-  }
-  const factor = positiveNumber(retry.factor, 'retry.factor');
-  const [minTimeout, maxTimeout] = range(
-    nonNegativeNumber(retry.minTimeout, 'retry.minTimeout'),
-    nonNegativeNumber(retry.maxTimeout, 'retry.maxTimeout', true),
-    [defaults.retry.minTimeout, defaults.retry.maxTimeout],
-    'retry.minTimeout',
-    'retry.maxTimeout',
-  );
-  const [cooldown, maxCooldown] = range(
-    nonNegativeNumber(retry.cooldown, 'retry.cooldown'),
-    nonNegativeNumber(retry.maxCooldown, 'retry.maxCooldown'),
-    [defaults.retry.cooldown, defaults.retry.maxCooldown],
-    'retry.cooldown',
-    'retry.maxCooldown',
-  );
-  return {
-    retries: retries ?? defaults.retry.retries,
-    minTimeout,
-    maxTimeout,
-    factor: factor ?? defaults.retry.factor,
-    randomize: optionalBoolean(retry.randomize, 'retry.randomize') ?? defaults.retry.randomize,
-    maxRetryTime:
-      nonNegativeNumber(retry.maxRetryTime, 'retry.maxRetryTime', true) ??
-      defaults.retry.maxRetryTime,
-    maxRetryAfter:
-      nonNegativeNumber(retry.maxRetryAfter, 'retry.maxRetryAfter', true) ??
-      defaults.retry.maxRetryAfter,
-    maxRetryAfterHold:
-      nonNegativeNumber(retry.maxRetryAfterHold, 'retry.maxRetryAfterHold') ??
-      defaults.retry.maxRetryAfterHold,
-    cooldown,
-    maxCooldown,
-  };
-}
-
 function resolveTokenParams(params: unknown): ReadonlyArray<readonly [string, string]> {
   if (params === undefined) return [];
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
@@ -322,59 +268,3 @@ function resolveFetch(fetchOption: unknown): typeof fetch {
   // (MSW, nock) still see its requests.
   return (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init);
 }
-
-const OPTION_KEYS = keySet<ClientOptions & ServerUrlOptions & TokenUrlOptions>({
-  serverUrl: true,
-  runtime: true,
-  tokenUrl: true,
-  clientId: true,
-  clientSecret: true,
-  scope: true,
-  clientAuthentication: true,
-  basicAuthEncoding: true,
-  tokenParams: true,
-  fetch: true,
-  now: true,
-  maxTokenResponseBytes: true,
-  timeout: true,
-  retry: true,
-  refresh: true,
-  store: true,
-  logger: true,
-  hooks: true,
-  origins: true,
-  replay: true,
-  requestTimeout: true,
-  allowInsecureHttp: true,
-});
-
-const RETRY_KEYS = keySet<RetryOptions>({
-  retries: true,
-  minTimeout: true,
-  maxTimeout: true,
-  factor: true,
-  randomize: true,
-  maxRetryTime: true,
-  maxRetryAfter: true,
-  maxRetryAfterHold: true,
-  cooldown: true,
-  maxCooldown: true,
-});
-
-const REFRESH_KEYS = keySet<RefreshOptions>({
-  refreshBefore: true,
-  clockSkew: true,
-  autoRefresh: true,
-  defaultExpiresIn: true,
-});
-
-const REPLAY_KEYS = keySet<ReplayOptions>({ nonIdempotent: true, maxBodyBytes: true });
-
-const HOOK_KEYS = keySet<Hooks>({
-  onTokenRequest: true,
-  onToken: true,
-  onRetry: true,
-  onError: true,
-});
-
-/** A typo in an options object fails here, naming the key and the nearest valid one. */
