@@ -1,5 +1,10 @@
 import { defineConfig } from 'tsup';
 
+// The package's own names stay imports in the output: dist/testing/index.js imports
+// `confidential-client/dev-server`, which Node resolves through our `exports` at run time (a
+// self-reference), rather than tsconfig.json `paths` bundling another copy of the dev server.
+const external = ['confidential-client', /^confidential-client\//];
+
 const entry = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
@@ -17,6 +22,7 @@ export default defineConfig([
     target: 'node20',
     splitting: true,
     treeshake: true,
+    external,
   },
   {
     // CJS: ky and p-retry are ESM-only, and `require()` of ESM needs Node >= 20.19. Bundling them
@@ -26,6 +32,8 @@ export default defineConfig([
     dts: { entry },
     sourcemap: true,
     target: 'node20',
+    splitting: true,
+    external,
     noExternal: ['ky', 'p-retry', 'is-network-error'],
   },
 ]);

@@ -1,6 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
+// The package's own names (`confidential-client`, `/testing`, `/dev-server`) resolve to src/ as
+// tsconfig.json `paths` map them, each matched exactly so that `confidential-client/dev-server`
+// is not caught by `confidential-client`.
+const { paths } = JSON.parse(readFileSync(new URL('tsconfig.json', import.meta.url), 'utf8'))
+  .compilerOptions as { paths: Record<string, [string]> };
+const selfReferences = Object.entries(paths).map(([specifier, [target]]) => ({
+  find: new RegExp(`^${specifier.replace(/[/.-]/g, '\\$&')}$`),
+  replacement: new URL(target, import.meta.url).pathname,
+}));
+
 export default defineConfig({
+  resolve: { alias: selfReferences },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Packs the package, installs the tarball into a fresh project, and checks that both
-# `import` and `require` load it and get a token from a local token server, on the given node.
+# `import` and `require` load it and get a token from a local token server, on the given node;
+# then that `/testing` reaches `/dev-server` through the package's own name (one emulator for
+# both entries), and that the bin serves the emulator.
 # Usage: scripts/smoke-pack.sh [path/to/node]
 set -euo pipefail
 NODE=${1:-node}
@@ -13,6 +15,9 @@ tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 cd "$work"
 npm init -y >/dev/null
 npm install --silent --no-audit --no-fund "./$tarball" >/dev/null
+# msw is an optional peer dependency of `/testing`: the project's copy, linked rather than
+# fetched (its own dependencies resolve from the project, through the link's real path).
+ln -s "$root/node_modules/msw" node_modules/msw
 
 cat > server.mjs <<'JS'
 import { createServer } from 'node:http';
@@ -57,22 +62,70 @@ const { ConfidentialClient } = require('confidential-client');
   console.log('cjs: ok', token.scope.join(' '));
 })().catch((error) => { console.error(error); process.exit(1); });
 JS
+cat > entries.mjs <<'JS'
+import * as testing from 'confidential-client/testing';
+import * as devServer from 'confidential-client/dev-server';
+import { ConfidentialClient } from 'confidential-client';
+const dev = await testing.startDevServer();
+const client = new ConfidentialClient({ serverUrl: dev.url, clientId: 'test', clientSecret: 'test' });
+const res = await client.fetch(`${dev.url}${dev.emulator.sampleResourcePath}`);
+if (res.status !== 200 || testing.startDevServer !== devServer.startDevServer ||
+  !(dev.emulator instanceof testing.MobileFirstEmulator) || typeof testing.createMswHandlers !== 'function' ||
+  !dev.loopbackOnly) throw new Error(`ESM entries smoke failed: ${res.status}`);
+await client.close();
+await dev.close();
+console.log('esm entries: ok');
+JS
+cat > entries.cjs <<'JS'
+const testing = require('confidential-client/testing');
+const devServer = require('confidential-client/dev-server');
+const { ConfidentialClient } = require('confidential-client');
+(async () => {
+  const dev = await testing.startDevServer();
+  const client = new ConfidentialClient({ serverUrl: dev.url, clientId: 'test', clientSecret: 'test' });
+  const res = await client.fetch(`${dev.url}${dev.emulator.sampleResourcePath}`);
+  if (res.status !== 200 || testing.startDevServer !== devServer.startDevServer ||
+    !(dev.emulator instanceof testing.MobileFirstEmulator) || typeof testing.createMswHandlers !== 'function' ||
+    !dev.loopbackOnly) throw new Error(`CJS entries smoke failed: ${res.status}`);
+  await client.close();
+  await dev.close();
+  console.log('cjs entries: ok');
+})().catch((error) => { console.error(error); process.exit(1); });
+JS
 cat > types.mts <<'TS'
 import { ConfidentialClient, type AccessToken } from 'confidential-client';
+import { type DevServer, MobileFirstEmulator, startDevServer } from 'confidential-client/testing';
 const client = new ConfidentialClient({ serverUrl: 'https://x', clientId: 'a', clientSecret: 'b' });
 const token: Promise<AccessToken> = client.getToken({ scope: 'a' });
+// The emulator of `/testing` is the one `startDevServer` (from `/dev-server`) takes and gives.
+const dev: Promise<DevServer> = startDevServer({ emulator: new MobileFirstEmulator() });
+void dev.then((server): MobileFirstEmulator => server.emulator);
 void token;
 TS
 cat > types.cts <<'TS'
 import cc = require('confidential-client');
+import testing = require('confidential-client/testing');
 const client = new cc.ConfidentialClient({ serverUrl: 'https://x', clientId: 'a', clientSecret: 'b' });
 const token: Promise<cc.AccessToken> = client.getToken({ scope: 'a' });
+const dev: Promise<testing.DevServer> = testing.startDevServer({ emulator: new testing.MobileFirstEmulator() });
+void dev.then((server): testing.MobileFirstEmulator => server.emulator);
 void token;
 TS
 
 echo "smoke: $("$NODE" --version)"
 "$NODE" esm.mjs
 "$NODE" cjs.cjs
+"$NODE" entries.mjs
+"$NODE" entries.cjs
+# The bin: starts the dev server, prints its URL, stops on SIGINT with exit code 0.
+"$NODE" node_modules/confidential-client/dist/cli/index.js dev-server --port 0 > bin.out 2> bin.err &
+bin=$!
+for _ in $(seq 1 100); do grep -q 'Press Ctrl+C' bin.out && break; sleep 0.1; done
+grep -q 'listening on http://127.0.0.1:' bin.out || { cat bin.out bin.err; exit 1; }
+kill -INT "$bin"
+wait "$bin"
+grep -q 'Stopped (SIGINT)' bin.err
+echo "bin: ok"
 # Types resolve for both import and require (NodeNext), using the project's TypeScript.
 "$root/node_modules/.bin/tsc" --module nodenext --moduleResolution nodenext --strict --noEmit --skipLibCheck false --types node --typeRoots "$root/node_modules/@types" types.mts types.cts
 echo "smoke: types ok"

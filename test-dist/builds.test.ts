@@ -105,3 +105,59 @@ describe('confidential-client/dev-server', () => {
     expect(out.trim()).toBe('200');
   });
 });
+
+describe('confidential-client/testing', () => {
+  it.each([
+    ['ESM', 'dist/testing/index.js', /from ["']confidential-client\/dev-server["']/],
+    ['CJS', 'dist/testing/index.cjs', /require\(["']confidential-client\/dev-server["']\)/],
+  ])(
+    '%s: imports the dev server by the package name, without a copy of it',
+    (_name, file, load) => {
+      const source = readFileSync(new URL(file, root), 'utf8');
+      expect(source).toMatch(load);
+      expect(source).not.toContain('createServer');
+    },
+  );
+
+  it.each([
+    [
+      'CJS',
+      'commonjs',
+      "const t = require('./dist/testing/index.cjs'); const d = require('confidential-client/dev-server');",
+    ],
+    [
+      'ESM',
+      'module',
+      "import * as t from './dist/testing/index.js'; import * as d from 'confidential-client/dev-server';",
+    ],
+  ])(
+    '%s: resolves the dev server through the package exports, one emulator class for both entries',
+    (_name, type, load) => {
+      // A plain node process in the project: `confidential-client/dev-server` is a self-reference.
+      const script = `${load}
+        (async () => {
+          const dev = await t.startDevServer();
+          const res = await fetch(dev.url + dev.emulator.tokenPath, { method: 'POST', headers: { authorization: 'Basic ' + btoa('test:test'), 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+          console.log(JSON.stringify({
+            sameStart: t.startDevServer === d.startDevServer,
+            sameClass: t.MobileFirstEmulator === d.MobileFirstEmulator,
+            instance: dev.emulator instanceof t.MobileFirstEmulator,
+            loopbackOnly: dev.loopbackOnly,
+            status: res.status,
+          }));
+          await dev.close();
+        })();`;
+      const out = execFileSync(process.execPath, [`--input-type=${type}`, '-e', script], {
+        cwd: new URL('.', root).pathname,
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(out)).toEqual({
+        sameStart: true,
+        sameClass: true,
+        instance: true,
+        loopbackOnly: true,
+        status: 200,
+      });
+    },
+  );
+});

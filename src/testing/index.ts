@@ -3,14 +3,44 @@
  * and local development, with MSW handlers and a node:http dev server over one core.
  *
  * It is `confidential-client/dev-server` plus the MSW handlers, which need the optional peer
- * dependency `msw` (2.x).
+ * dependency `msw` (2.x). A test in test/emulator/ checks that the two export lists stay so.
  *
  * @module
  */
 
-// The one exception to "no export *": this entry is, by definition, everything the dev-server
-// entry exports (listed by name there) plus the MSW handlers; a second copy of that list would
-// only drift.
-export * from '../dev-server/index.js';
+// Through the package's public name, not a relative path: an entry point never reaches into
+// another one's folder. Built, this stays an import of `confidential-client/dev-server`, which
+// Node resolves through the package's own `exports` (a self-reference).
+export type { DevServer, DevServerOptions } from 'confidential-client/dev-server';
+export { startDevServer } from 'confidential-client/dev-server';
+export type {
+  AdministratorCredentials,
+  AdminTransaction,
+  ClientCredentials,
+  ConfidentialClientRegistration,
+  EmulatorCounters,
+  EmulatorMode,
+  EmulatorRoute,
+  EmulatorTokenClaims,
+  IntrospectionResponse,
+  IssuedToken,
+  MobileFirstEmulatorOptions,
+  ProtectedResourceContext,
+  ProtectedResourceHandler,
+  ProtectOptions,
+  RecordedPushMessage,
+  ResolvedEmulatorOptions,
+  TokenFault,
+  TokenStatus,
+} from '../emulator/index.js';
+export {
+  DEFAULT_SCOPE,
+  INTROSPECT_SCOPE,
+  MFP_ISSUER,
+  MobileFirstEmulator,
+  PRODUCT_VERSION,
+  PUSH_TARGET_TYPES,
+  SAMPLE_RESOURCE_SCOPE,
+} from '../emulator/index.js';
 export type { MswHandlersOptions } from './msw-handlers.js';
 export { createMswHandlers } from './msw-handlers.js';
