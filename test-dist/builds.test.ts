@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -160,4 +160,45 @@ describe('confidential-client/testing', () => {
       });
     },
   );
+});
+
+describe('the bin', () => {
+  it('imports the dev server by the package name, without a copy of it', () => {
+    const source = readFileSync(new URL('dist/cli/index.js', root), 'utf8');
+    expect(source).toMatch(/from ["']confidential-client\/dev-server["']/);
+    expect(source).not.toContain('createServer');
+  });
+
+  it('serves the emulator until SIGINT, from the project (a self-reference)', async () => {
+    const child = spawn(process.execPath, ['dist/cli/index.js', 'dev-server', '--port', '0'], {
+      cwd: new URL('.', root).pathname,
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('Press Ctrl+C')) resolve();
+      });
+      exited.then(() => reject(new Error(`the bin exited: ${err}`)));
+    });
+    try {
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      const res = await fetch(`${url}/mfp/api/az/v1/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${btoa('test:test')}` },
+        body: new URLSearchParams({ grant_type: 'client_credentials' }),
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(err).toContain('Stopped (SIGINT)');
+    expect(err).not.toContain('WARNING');
+  });
 });

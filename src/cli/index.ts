@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `confidential-client` bin.
+ * The `confidential-client` bin. It uses the package's public entry points only, by their names
+ * (`confidential-client/dev-server`), as an application would: built, they resolve through the
+ * package's own `exports`.
  *
  * @module
  */

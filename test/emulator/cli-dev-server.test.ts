@@ -113,14 +113,17 @@ describe('confidential-client dev-server', () => {
     expect(await exit).toBe(0);
   });
 
-  it.each(['127.0.0.1', 'localhost', '::1'])('does not warn on loopback host %s', async (host) => {
-    const { io, err, stop, listening } = fakeIo();
-    const exit = run(['dev-server', '--port', '0', '--host', host], io);
-    await listening;
-    expect(err.join('\n')).not.toContain('WARNING');
-    stop('SIGINT');
-    expect(await exit).toBe(0);
-  });
+  it.each(['127.0.0.1', 'localhost', '::1', '::ffff:127.0.0.1'])(
+    'does not warn on loopback host %s',
+    async (host) => {
+      const { io, err, stop, listening } = fakeIo();
+      const exit = run(['dev-server', '--port', '0', '--host', host], io);
+      await listening;
+      expect(err.join('\n')).not.toContain('WARNING');
+      stop('SIGINT');
+      expect(await exit).toBe(0);
+    },
+  );
 
   it('prints its help with --help and exits 0', async () => {
     const { io, out } = fakeIo();

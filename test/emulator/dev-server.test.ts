@@ -80,6 +80,7 @@ describe('startDevServer', () => {
     ['127.0.0.1', true],
     ['localhost', true],
     ['::1', true],
+    ['::ffff:127.0.0.1', true],
     ['0.0.0.0', false],
   ])('tells whether host %s is loopback only: %s', async (host, loopbackOnly) => {
     await using server = await startDevServer(host === undefined ? {} : { host });

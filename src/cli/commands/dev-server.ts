@@ -4,10 +4,8 @@
  * @module
  */
 
-import { isIPv4 } from 'node:net';
 import { parseArgs } from 'node:util';
-import { startDevServer } from '../../dev-server/start-dev-server.js';
-import type { MobileFirstEmulator } from '../../emulator/emulator.js';
+import { type MobileFirstEmulator, startDevServer } from 'confidential-client/dev-server';
 import { type CliCommand, UsageError } from '../command.js';
 import { emulatorFlags, emulatorFlagsHelp, emulatorFromFlags } from './emulator-flags.js';
 
@@ -32,19 +30,6 @@ function parseHost(value: string): string {
     throw new UsageError('--host must be a host name or IP address, such as 127.0.0.1');
   }
   return value;
-}
-
-/**
- * Whether a host only reaches this machine: `localhost` (and `*.localhost`), `127.0.0.0/8`, `::1`
- * and their IPv4-mapped forms. Anything else (`0.0.0.0`, `::`, a LAN address, a name) may be
- * reachable from other machines.
- */
-function isLoopback(host: string): boolean {
-  const name = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (name === 'localhost' || name.endsWith('.localhost')) return true;
-  if (name === '::1' || name === '0:0:0:0:0:0:0:1') return true;
-  const ipv4 = name.replace(/^::ffff:/, '');
-  return isIPv4(ipv4) && ipv4.startsWith('127.');
 }
 
 function parsePort(value: string): number {
@@ -100,7 +85,7 @@ export const devServerCommand: CliCommand = {
     const server = await startDevServer({ port, host, emulator: emulatorFromFlags(values) });
     const { emulator, url } = server;
     const { mode, tokenLifetime, sampleResource } = emulator.options;
-    if (!isLoopback(host)) {
+    if (!server.loopbackOnly) {
       io.err(
         `WARNING: listening on ${host}, which other machines may reach. The emulator is for development only: ` +
           'its admin API (admin:admin) returns every client secret in clear text, and the predefined ' +

@@ -6,12 +6,12 @@
  * @module
  */
 
-import { MobileFirstEmulator } from '../../emulator/emulator.js';
-import type {
-  ConfidentialClientRegistration,
-  EmulatorMode,
-  MobileFirstEmulatorOptions,
-} from '../../emulator/options.js';
+import {
+  type ConfidentialClientRegistration,
+  type EmulatorMode,
+  MobileFirstEmulator,
+  type MobileFirstEmulatorOptions,
+} from 'confidential-client/dev-server';
 import { UsageError } from '../command.js';
 
 /** The `parseArgs` configuration of the emulator's flags. */
