@@ -1,12 +1,6 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { ConfidentialClient, type ConfidentialClientOptions } from '../../src/index.js';
-import {
-  createMswHandlers,
-  MobileFirstEmulator,
-  type MobileFirstEmulatorOptions,
-} from '../../src/testing/index.js';
-import type { TestClientOptions } from './token-server.js';
+import { afterEach } from 'vitest';
+import type { MobileFirstEmulatorOptions } from '../../src/testing/index.js';
+import { serveEmulator, testClients } from './emulator-harness.js';
 
 export const MFP = 'http://localhost:9080';
 export const SAMPLE = `${MFP}/mfp/api/adapters/sample/resource`;
@@ -16,34 +10,26 @@ export const SAMPLE = `${MFP}/mfp/api/adapters/sample/resource`;
  * factory (the DevKit's `test`/`test` client by default). Clients are closed after each test.
  */
 export function useEmulator(options: MobileFirstEmulatorOptions = {}) {
-  const server = setupServer();
-  const clients: ConfidentialClient[] = [];
-  const ctx = {
-    server,
-    emulator: undefined as unknown as MobileFirstEmulator,
-    client(extra: TestClientOptions = {}) {
-      const client = new ConfidentialClient({
-        serverUrl: MFP,
-        clientId: 'test',
-        clientSecret: 'test',
-        ...extra,
-      } as ConfidentialClientOptions);
-      clients.push(client);
-      return client;
+  const served = serveEmulator({
+    transport: 'msw',
+    lifetime: 'test',
+    mswBaseUrl: MFP,
+    options: () => options,
+  });
+  const clients = testClients(() => MFP);
+  afterEach(() => clients.closeAll());
+  return {
+    /** The MSW server, to add handlers in front of the emulator's. */
+    get server() {
+      return served.msw;
     },
+    get emulator() {
+      return served.emulator;
+    },
+    client: clients.client,
     /** Token requests the emulator received. */
     get tokenRequests() {
-      return ctx.emulator.counters().tokenRequests;
+      return served.emulator.counters().tokenRequests;
     },
   };
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  beforeEach(() => {
-    ctx.emulator = new MobileFirstEmulator(options);
-    server.resetHandlers(...createMswHandlers(ctx.emulator));
-  });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(() => server.close());
-  return ctx;
 }

@@ -1,9 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll } from 'vitest';
-import { ConfidentialClient, type ConfidentialClientOptions } from '../../src/index.js';
-import { type DevServer, startDevServer } from '../../src/testing/index.js';
-import type { TestClientOptions } from './token-server.js';
+import { afterEach } from 'vitest';
+import type { DevServer } from '../../src/testing/index.js';
+import { serveEmulator, testClients } from './emulator-harness.js';
 
 /** What a plain node:http server saw of one request. */
 export interface SeenHttpRequest {
@@ -54,29 +53,17 @@ export async function startRecordingServer(
 
 /** The MobileFirst dev server (real HTTP) for a test file, with a client factory. */
 export function useDevServer() {
-  const clients: ConfidentialClient[] = [];
-  const ctx = {
-    dev: undefined as unknown as DevServer,
-    client(extra: TestClientOptions = {}) {
-      const client = new ConfidentialClient({
-        serverUrl: ctx.dev.url,
-        clientId: 'test',
-        clientSecret: 'test',
-        ...extra,
-      } as ConfidentialClientOptions);
-      clients.push(client);
-      return client;
-    },
-  };
-  beforeAll(async () => {
-    ctx.dev = await startDevServer();
-  });
+  const served = serveEmulator({ transport: 'http', lifetime: 'file' });
+  const clients = testClients(() => served.dev.url);
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    ctx.dev.emulator.resetCounters();
+    await clients.closeAll();
+    served.emulator.resetCounters();
   });
-  afterAll(async () => {
-    await ctx.dev.close();
-  });
-  return ctx;
+  return {
+    /** The dev server of this file (one for all its tests). */
+    get dev(): DevServer {
+      return served.dev;
+    },
+    client: clients.client,
+  };
 }
