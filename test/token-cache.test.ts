@@ -170,3 +170,58 @@ describe('token cache', () => {
     expect((await b.client.getToken()).accessToken).not.toBe(shared.accessToken);
   });
 });
+
+describe('stores that can answer at once (TokenStore.peek)', () => {
+  /** An async store (like Redis) with a synchronous first level, counting what is asked of it. */
+  const twoLevel = () => {
+    const first = new Map<string, AccessToken>();
+    const calls = { get: 0, peek: 0 };
+    const store: TokenStore = {
+      peek: (key) => {
+        calls.peek++;
+        return first.get(key);
+      },
+      get: async (key) => {
+        calls.get++;
+        return first.get(key);
+      },
+      set: async (key, token) => {
+        first.set(key, token);
+      },
+      delete: async (key) => first.delete(key),
+    };
+    return { store, calls };
+  };
+
+  it('get a cached token from peek(), and client.fetch sends without a single await', async () => {
+    const { store, calls } = twoLevel();
+    let sent = 0;
+    const client = newClient({
+      store,
+      fetch: async (input) => {
+        if (String(input).endsWith('/token')) return tokenResponse();
+        sent++;
+        return new Response('ok');
+      },
+    });
+    await client.getToken();
+    const before = calls.get;
+    const pending = client.fetch(`${SERVER}/resource`);
+    // Sent synchronously: no promise hop before fetch on a cache hit.
+    expect(sent).toBe(1);
+    await pending;
+    await client.getToken();
+    expect(calls.get).toBe(before);
+    expect(calls.peek).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a store without peek() is asked through get(), and still serves hits', async () => {
+    const { store, calls } = twoLevel();
+    const { peek: _peek, ...withoutPeek } = store;
+    const client = newClient({ store: withoutPeek });
+    const a = await client.getToken();
+    await expect(client.getToken()).resolves.toBe(a);
+    expect(calls.get).toBe(3); // the miss, the previous token before storing, the hit
+    expect(calls.peek).toBe(0);
+  });
+});

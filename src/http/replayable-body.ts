@@ -20,6 +20,7 @@
  * @module
  */
 
+import { defaults } from '../options/defaults.js';
 /** `RequestInit` as Node's fetch (undici) reads it: `duplex` is needed for a stream body. */
 export type ReplayableRequestInit = RequestInit & { duplex?: 'half' };
 
@@ -39,13 +40,10 @@ export interface ReplayableRequestOptions {
   /**
    * The most bytes of a stream body (or of a `Request` body) held in memory to allow a replay.
    * Larger bodies are sent once, unbuffered past this prefix.
-   * @default 1_048_576 (1 MiB)
+   * @default defaults.maxReplayBodyBytes (1 MiB), the client's `replay.maxBodyBytes` default
    */
   readonly maxBufferedBytes?: number;
 }
-
-/** The default of {@link ReplayableRequestOptions.maxBufferedBytes}: 1 MiB. */
-export const DEFAULT_MAX_BUFFERED_BYTES = 1_048_576;
 
 /** A request, ready to be handed to `fetch` once, or any number of times when `replayable`. */
 export interface ReplayableRequest {
@@ -169,7 +167,7 @@ export async function prepareReplayableRequest(
   init?: ReplayableRequestInit,
   options?: ReplayableRequestOptions,
 ): Promise<ReplayableRequest> {
-  const limit = options?.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  const limit = options?.maxBufferedBytes ?? defaults.maxReplayBodyBytes;
   if (!(limit >= 0)) {
     throw new RangeError(
       `confidential-client: maxBufferedBytes must be a number >= 0 (got ${String(limit)})`,
