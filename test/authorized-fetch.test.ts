@@ -67,6 +67,17 @@ describe('client.fetch', () => {
     expect(client.stats()).toMatchObject({ reauthentications: 1, rejectedAfterReplay: 0 });
   });
 
+  it('tokens revoked again and again are replaced every time: a re-token that works costs no budget', async () => {
+    mfp.emulator.protect('/mfp/api/adapters/open', { scope: '' });
+    const client = mfp.client();
+    const url = `${MFP}/mfp/api/adapters/open`;
+    for (let i = 0; i < 20; i++) {
+      mfp.emulator.revokeAllTokens();
+      expect((await client.fetch(url)).status).toBe(200);
+    }
+    expect(client.stats().reauthentications).toBe(19);
+  });
+
   it('100 concurrent requests that all get 401 cause one new token request', async () => {
     mfp.emulator.protect('/mfp/api/adapters/open', { scope: '' });
     const client = mfp.client();
@@ -128,7 +139,7 @@ describe('client.fetch', () => {
     expect(mfp.tokenRequests).toBe(2);
   });
 
-  it('a resource that rejects every token costs at most 5 new tokens in 10 minutes, then its 401 is returned', async () => {
+  it('a resource that rejects even brand-new tokens costs at most 5 of them in 10 minutes, then its 401 is returned', async () => {
     mfp.emulator.protect('/mfp/api/adapters/rejects-all', {
       scope: '',
       handler: () => new HttpResponse(null, { status: 401 }),
@@ -147,9 +158,9 @@ describe('client.fetch', () => {
     await client.fetch(`${MFP}/mfp/api/adapters/rejects-all`);
     await client.fetch(`${MFP}/mfp/api/adapters/fine`);
     expect(mfp.tokenRequests).toBe(6);
-    expect(warnings.filter((w) => w.includes('rejected 5 new tokens in 10 minutes'))).toHaveLength(
-      1,
-    );
+    expect(
+      warnings.filter((w) => w.includes('rejected 5 brand-new tokens in 10 minutes')),
+    ).toHaveLength(1);
   });
 
   it('a Bearer challenge from an origin tokens do not go to logs one warning per origin', async () => {

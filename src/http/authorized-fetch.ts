@@ -247,23 +247,26 @@ export class AuthorizedFetch {
       if (step.kind === 'none') return response;
       if (step.kind === 'rejected-again') {
         stats.rejectedAfterReplay++;
+        // A brand-new token rejected too: spend the resource's re-token budget.
+        if (state.retokened && response.status === 401) {
+          this.#learned.rejectedNewToken(resource, token, this.#options.now());
+        }
         return response;
       }
       const replay = this.#mayReplay(prepared);
       const now = this.#options.now();
       try {
         if (step.kind === 'retoken') {
-          if (!this.#learned.mayRetoken(resource, token, now)) {
+          if (!this.#learned.mayRetoken(resource, now)) {
             // It rejects every new token: not a token problem. Leave the token to the resources
             // that accept it.
             this.#observer.warnOnce(
               `retoken ${resource}`,
-              `${resource} rejected ${MAX_RECOVERIES_PER_WINDOW} new tokens in ${RECOVERY_WINDOW / 60_000} minutes (401); its 401s are returned as they are for now, with no new token. Check what it expects.`,
+              `${resource} rejected ${MAX_RECOVERIES_PER_WINDOW} brand-new tokens in ${RECOVERY_WINDOW / 60_000} minutes (401); its 401s are returned as they are for now, with no new token. Check what it expects.`,
             );
             return response;
           }
           state.retokened = true;
-          this.#learned.retokened(resource, token, now);
           // Drop the rejected token even when this request cannot be replayed, so that the next
           // one does not send it again.
           await this.#tokens.invalidate(token);

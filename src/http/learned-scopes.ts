@@ -25,10 +25,11 @@ interface Learned<T> {
 /**
  * Remembers, per resource (origin + path), the scope its `403 insufficient_scope` challenge asked
  * for, so the next call to it gets the right token the first time, and what the resource has cost
- * lately: each resource may cause only {@link MAX_RECOVERIES_PER_WINDOW} step-ups and as many
- * re-tokens in {@link RECOVERY_WINDOW}, so one that asks for a new scope on every request, or
- * rejects every token, cannot turn each request into a token request. Requests that meet the same
- * challenge (the same new scope, the same rejected token) at once count as one. Bounded (LRU), so
+ * lately: each resource may cause only {@link MAX_RECOVERIES_PER_WINDOW} step-ups in
+ * {@link RECOVERY_WINDOW}, and re-tokens only until it has rejected as many brand-new tokens, so
+ * one that asks for a new scope on every request, or rejects every token, cannot turn each request
+ * into a token request. Requests that meet the same challenge (the same new scope, the same
+ * rejected token) at once count as one. Bounded (LRU), so
  * a client that calls endless distinct paths cannot grow memory without bound.
  */
 export class LearnedScopes<T> {
@@ -101,26 +102,27 @@ export class LearnedScopes<T> {
   }
 
   /**
-   * Whether `resource` may cause a re-token now, for rejecting `token`.
+   * Whether `resource` may cause a re-token now: not once it rejected
+   * {@link MAX_RECOVERIES_PER_WINDOW} brand-new tokens in {@link RECOVERY_WINDOW} (a re-token
+   * whose replay succeeds, a token that was really revoked, costs nothing).
    *
    * @param resource - Origin + path.
-   * @param token - The token it rejected.
    * @param now - The time, epoch ms.
    * @returns Whether the re-token may go ahead.
    */
-  mayRetoken(resource: string, token: object, now: number): boolean {
+  mayRetoken(resource: string, now: number): boolean {
     const entry = this.#entries.get(resource);
-    return entry === undefined || allows(entry.retokens, token, now);
+    return entry === undefined || allows(entry.retokens, NO_CAUSE, now);
   }
 
   /**
-   * Records a re-token caused by `resource` rejecting `token`.
+   * Records that `resource` rejected `token` right after a re-token got it.
    *
    * @param resource - Origin + path.
-   * @param token - The token it rejected.
+   * @param token - The new token it rejected too.
    * @param now - The time, epoch ms.
    */
-  retokened(resource: string, token: object, now: number): void {
+  rejectedNewToken(resource: string, token: object, now: number): void {
     spend(this.#entry(resource).retokens, token, now);
   }
 
@@ -138,6 +140,9 @@ export class LearnedScopes<T> {
     return entry;
   }
 }
+
+/** A cause no budget has seen. */
+const NO_CAUSE = Symbol('no cause');
 
 function allows(budget: Budget, cause: unknown, now: number): boolean {
   if (cause === budget.last) return true;
