@@ -1,3 +1,7 @@
+// Over 300 lines on purpose: the orchestrator of one `client.fetch`. Its decisions live in modules
+// of their own (origin-policy, deadline, follow-redirects, recovery, replayable-body); what stays
+// is the sequence that ties them to one exchange's state, which reads best in one place.
+
 import { InsufficientScopeError } from '../errors/insufficient-scope-error.js';
 import { isTokenRequestError } from '../errors/token-request-error.js';
 import type { Observer } from '../observer.js';
@@ -56,10 +60,6 @@ export interface AuthorizedFetchConfig {
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
-
-// Over 300 lines on purpose: the orchestrator of one `client.fetch`. Its decisions live in modules
-// of their own (origin-policy, deadline, follow-redirects, recovery, replayable-body); what stays
-// is the sequence that ties them to one exchange's state, which reads best in one place.
 
 /**
  * `fetch` with a token: attaches `Authorization: Bearer …` to allowed origins only, follows

@@ -1,5 +1,6 @@
 /**
- * Over 300 lines on purpose: one RFC 9110 grammar, its character tables, the parser, the formatter and the challenge decision built on them; split up, the tables and the scan would live apart.
+ * Over 300 lines on purpose: one RFC 9110 grammar, its character tables, the parser, the formatter
+ * and the challenge decision built on them; split up, the tables and the scan would live apart.
  *
  * `WWW-Authenticate` parsing and formatting, and the decision the authorized fetch takes on a
  * `401`/`403` answer.

@@ -1,5 +1,6 @@
 /**
- * Over 300 lines on purpose: every body kind `fetch` accepts, how each is made replayable, and the bounded stream reader they share are one table of cases, best read together.
+ * Over 300 lines on purpose: every body kind `fetch` accepts, how each is made replayable, and the
+ * bounded stream reader they share are one table of cases, best read together.
  *
  * Makes a `fetch` request sendable more than once, so the authorized fetch can replay it after a
  * `401`/`403` (and resend it on a `307`/`308` redirect it follows itself).

@@ -1,3 +1,7 @@
+// Over 300 lines on purpose: the token lifecycle is one state machine per cache key (lookup,
+// single-flight, renewal, failure, timers) whose invariants span those steps; the failure policy,
+// key states, endpoint and store are modules of their own.
+
 import { ClientClosedError } from '../errors/client-closed-error.js';
 import type { Observer } from '../observer.js';
 import { scopeCovers } from '../scope.js';
@@ -9,10 +13,6 @@ import { FailurePolicy, type FailurePolicyConfig } from './failure-policy.js';
 import { type KeyState, KeyStates } from './key-states.js';
 import type { TokenEndpoint } from './token-endpoint.js';
 import type { TokenStore } from './token-store.js';
-
-// Over 300 lines on purpose: the token lifecycle is one state machine per cache key (lookup,
-// single-flight, renewal, failure, timers) whose invariants span those steps; the failure policy,
-// key states, endpoint and store are modules of their own.
 
 /** What the token manager is configured with (resolved and checked). */
 export interface TokenManagerConfig {
