@@ -75,6 +75,14 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/cli/', dependencyTypesNot: ['aliased-tsconfig'] },
     },
     {
+      name: 'products-on-the-public-core',
+      severity: 'error',
+      comment:
+        "Product entry points (mobilefirst, redis) build on the core's public API, imported as users do (confidential-client); only the stateless helpers of src/util/ are shared as modules.",
+      from: { path: '^src/(mobilefirst|redis)/' },
+      to: { path: CORE, pathNot: '^src/util/', dependencyTypesNot: ['aliased-tsconfig'] },
+    },
+    {
       name: 'products-not-to-emulator',
       severity: 'error',
       comment: 'Product entry points (mobilefirst, redis) never import the emulator.',

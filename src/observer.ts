@@ -1,5 +1,6 @@
 import type { Hooks } from './hooks.js';
 import type { Logger } from './logger.js';
+import { redact } from './util/redact.js';
 
 /** Counters of what a client has done since it was created. */
 export interface ClientStats {
@@ -108,19 +109,4 @@ export class Observer {
       });
     }
   }
-}
-
-/**
- * Replaces every occurrence of each secret in `text` with `[redacted]`.
- *
- * @param text - Any text about to leave the library (message, log line).
- * @param secrets - Strings that must not appear.
- * @returns The text without them.
- */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join('[redacted]');
-  }
-  return out;
 }

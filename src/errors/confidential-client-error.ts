@@ -6,7 +6,13 @@ export type ErrorCode =
   | 'ERR_CC_NETWORK'
   | 'ERR_CC_TIMEOUT'
   | 'ERR_CC_INSUFFICIENT_SCOPE'
-  | 'ERR_CC_CLOSED';
+  | 'ERR_CC_CLOSED'
+  // confidential-client/mobilefirst
+  | 'ERR_CC_INVALID_INPUT'
+  | 'ERR_CC_PUSH'
+  | 'ERR_CC_INTROSPECTION'
+  | 'ERR_CC_ADMIN'
+  | 'ERR_CC_ADMIN_CONFLICT';
 
 /** Marks every error this package creates, across duplicate ESM/CJS copies of the package. */
 export const ERROR_BRAND: unique symbol = Symbol.for('confidential-client.error') as never;

@@ -8,11 +8,11 @@ import type { Observer } from '../observer.js';
 import type { BasicAuthEncoding, ClientAuthentication, RetryOptions } from '../options/types.js';
 import { formatScope } from '../scope.js';
 import { onAbort } from '../util/on-abort.js';
+import { readBodyText, TOO_LARGE } from '../util/read-body-text.js';
 import { sleep } from '../util/sleep.js';
 import type { AccessToken } from './access-token.js';
 import { basicAuthorization } from './client-authentication.js';
 import { parseTokenResponse } from './parse-token-response.js';
-import { readBodyText, TOO_LARGE } from './read-body-text.js';
 import { isRetryable, tokenRequestFailure } from './token-request-failure.js';
 
 const TIMED_OUT = Symbol('timed out');

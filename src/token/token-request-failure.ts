@@ -5,10 +5,10 @@ import {
   TokenRequestError,
   type TokenRequestErrorDetails,
 } from '../errors/token-request-error.js';
-import { redact } from '../observer.js';
 import { formatScope } from '../scope.js';
-import { parseRetryAfter } from './parse-retry-after.js';
-import { readBodyText, TOO_LARGE } from './read-body-text.js';
+import { parseRetryAfter } from '../util/parse-retry-after.js';
+import { readBodyText, TOO_LARGE } from '../util/read-body-text.js';
+import { redact } from '../util/redact.js';
 
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
