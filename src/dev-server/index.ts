@@ -15,6 +15,7 @@ export type {
   EmulatorMode,
   EmulatorRoute,
   EmulatorTokenClaims,
+  IntrospectionFault,
   IntrospectionResponse,
   IssuedToken,
   MobileFirstEmulatorOptions,

@@ -15,7 +15,12 @@ import { ClientRegistry, initialClients } from './client-registry.js';
 import { DEFAULT_SCOPE } from './constants.js';
 import type { EmulatorContext } from './context.js';
 import { CounterSet, type EmulatorCounters } from './counters.js';
-import { type EmulatorRoute, FaultState, type TokenFault } from './faults.js';
+import {
+  type EmulatorRoute,
+  FaultState,
+  type IntrospectionFault,
+  type TokenFault,
+} from './faults.js';
 import { jsonResponse } from './http-util.js';
 import { type IssuedToken, IssuedTokens } from './issued-tokens.js';
 import { JwtSigner } from './jwt.js';
@@ -306,6 +311,28 @@ export class MobileFirstEmulator {
   }
 
   /**
+   * Makes the next `count` introspection requests fail, whatever their caller token (they still
+   * count in {@link counters}). Faults queue up.
+   *
+   * @param count - How many requests fail, an integer ≥ 1.
+   * @param fault - How they fail (see {@link IntrospectionFault}): a {@link TokenFault}, or
+   *   `conflict` (409), `invalid-token` (401) or `insufficient-scope` (403).
+   * @throws RangeError for a bad count, status or Retry-After; TypeError for an unknown kind.
+   * @example
+   * ```ts
+   * emulator.failNextIntrospections(1, { kind: 'conflict' });
+   * ```
+   */
+  failNextIntrospections(count: number, fault: IntrospectionFault): void {
+    this.#ctx.faults.failNextIntrospections(count, fault);
+  }
+
+  /** Introspection failures still queued. */
+  get pendingIntrospectionFaults(): number {
+    return this.#ctx.faults.pendingIntrospections;
+  }
+
+  /**
    * Delays every answer of a route (or of all routes) by `ms`, through `options.sleep`.
    *
    * @param ms - Milliseconds ≥ 0; 0 removes the delay.
@@ -316,7 +343,7 @@ export class MobileFirstEmulator {
     this.#ctx.faults.setLatency(ms, route);
   }
 
-  /** Removes latency and queued token-request failures. */
+  /** Removes latency and queued token-request and introspection failures. */
   clearFaults(): void {
     this.#ctx.faults.clear();
   }

@@ -19,6 +19,23 @@ export type TokenFault =
   | { readonly kind: 'malformed' }
   | { readonly kind: 'drop' };
 
+/**
+ * How an introspection request fails: any {@link TokenFault}, or an answer only introspection
+ * gives:
+ * - `conflict`: `409 Conflict`, which IBM's validators pass on to the app with `MFP-Conflict: true`;
+ * - `invalid-token`: `401 WWW-Authenticate: Bearer error="invalid_token"`, as if the caller's
+ *   token had been revoked;
+ * - `insufficient-scope`: `403 Bearer error="insufficient_scope", scope="authorization.introspect"`,
+ *   as if the caller's token lacked the scope.
+ *
+ * @see https://mobilefirstplatform.ibmcloud.com/api-ref/rest-api-docs/html/refrest-mfp-server-runtime/html/introspectUsingPOST_1.html
+ */
+export type IntrospectionFault =
+  | TokenFault
+  | { readonly kind: 'conflict' }
+  | { readonly kind: 'invalid-token' }
+  | { readonly kind: 'insufficient-scope' };
+
 /** The routes the emulator serves, to aim latency at one of them. */
 export type EmulatorRoute = 'token' | 'introspection' | 'resource' | 'push' | 'admin';
 
@@ -90,9 +107,36 @@ export function faultResponse(fault: TokenFault): Response {
   }
 }
 
-/** Fault state: a queue of token-request failures and per-route latency. @internal */
+/**
+ * Validates an introspection fault.
+ *
+ * @param fault - The fault to check.
+ * @returns The fault with its defaults.
+ * @throws TypeError for an unknown kind; RangeError for a bad status or Retry-After.
+ * @internal
+ */
+export function resolveIntrospectionFault(fault: IntrospectionFault): IntrospectionFault {
+  switch (fault?.kind) {
+    case 'conflict':
+    case 'invalid-token':
+    case 'insufficient-scope':
+      return { kind: fault.kind };
+    default:
+      try {
+        return resolveFault(fault);
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error;
+        throw new TypeError(
+          "an introspection fault needs kind 'server-error', 'rate-limit', 'malformed', 'drop', 'conflict', 'invalid-token' or 'insufficient-scope'",
+        );
+      }
+  }
+}
+
+/** Fault state: queues of token-request and introspection failures, and per-route latency. @internal */
 export class FaultState {
   readonly #queue: TokenFault[] = [];
+  readonly #introspection: IntrospectionFault[] = [];
   readonly #latency = new Map<EmulatorRoute | 'all', number>();
 
   /** Queues `count` failures. */
@@ -102,6 +146,25 @@ export class FaultState {
     }
     const resolved = resolveFault(fault);
     for (let i = 0; i < count; i++) this.#queue.push(resolved);
+  }
+
+  /** Queues `count` introspection failures. */
+  failNextIntrospections(count: number, fault: IntrospectionFault): void {
+    if (!Number.isInteger(count) || count < 1) {
+      throw new RangeError('failNextIntrospections(count, fault): count must be an integer ≥ 1');
+    }
+    const resolved = resolveIntrospectionFault(fault);
+    for (let i = 0; i < count; i++) this.#introspection.push(resolved);
+  }
+
+  /** Takes the next queued introspection failure, if any. */
+  takeIntrospection(): IntrospectionFault | undefined {
+    return this.#introspection.shift();
+  }
+
+  /** How many introspection failures are still queued. */
+  get pendingIntrospections(): number {
+    return this.#introspection.length;
   }
 
   /** Takes the next queued failure, if any. */
@@ -130,6 +193,7 @@ export class FaultState {
   /** Clears queued failures and latency. */
   clear(): void {
     this.#queue.length = 0;
+    this.#introspection.length = 0;
     this.#latency.clear();
   }
 }

@@ -13,7 +13,7 @@ export { PRODUCT_VERSION } from './admin.js';
 export { DEFAULT_SCOPE, MFP_ISSUER } from './constants.js';
 export type { EmulatorCounters } from './counters.js';
 export { MobileFirstEmulator, SAMPLE_RESOURCE_SCOPE } from './emulator.js';
-export type { EmulatorRoute, TokenFault } from './faults.js';
+export type { EmulatorRoute, IntrospectionFault, TokenFault } from './faults.js';
 export type { IntrospectionResponse } from './introspection.js';
 export { INTROSPECT_SCOPE } from './introspection.js';
 export type { IssuedToken, TokenStatus } from './issued-tokens.js';

@@ -10,7 +10,8 @@
 import { formatScope } from '../scope.js';
 import { checkBearer } from './bearer-auth.js';
 import type { EmulatorContext } from './context.js';
-import { jsonResponse, oauthError, readForm } from './http-util.js';
+import { faultResponse, type IntrospectionFault } from './faults.js';
+import { bearerChallenge, jsonResponse, oauthError, readForm } from './http-util.js';
 
 /** The scope element a caller of the introspection endpoint needs. */
 export const INTROSPECT_SCOPE = 'authorization.introspect';
@@ -41,9 +42,37 @@ export interface IntrospectionResponse {
 }
 
 /**
- * Answers an introspection request: the caller's own token is checked first (401/403 challenges
- * as for resources, the 403 announcing `authorization.introspect`), then the form's `token`
- * (400 `invalid_request` when missing or when the body is not a form).
+ * The answer for an introspection fault.
+ *
+ * @param fault - A resolved fault.
+ * @returns The response (`Response.error()` for `drop`).
+ */
+function introspectionFaultResponse(fault: IntrospectionFault): Response {
+  switch (fault.kind) {
+    case 'conflict':
+      return jsonResponse(409, {
+        message: 'Conflict (fault injected by the MobileFirst emulator)',
+      });
+    case 'invalid-token':
+      return new Response(null, {
+        status: 401,
+        headers: { 'www-authenticate': bearerChallenge('invalid_token') },
+      });
+    case 'insufficient-scope':
+      return new Response(null, {
+        status: 403,
+        headers: { 'www-authenticate': bearerChallenge('insufficient_scope', INTROSPECT_SCOPE) },
+      });
+    default:
+      return faultResponse(fault);
+  }
+}
+
+/**
+ * Answers an introspection request: a queued fault first (see
+ * {@link MobileFirstEmulator.failNextIntrospections}), then the caller's own token is checked
+ * (401/403 challenges as for resources, the 403 announcing `authorization.introspect`), then the
+ * form's `token` (400 `invalid_request` when missing or when the body is not a form).
  *
  * @param ctx - Emulator state.
  * @param request - The request.
@@ -60,6 +89,8 @@ export async function handleIntrospection(
       allow: 'POST',
     });
   }
+  const fault = ctx.faults.takeIntrospection();
+  if (fault) return introspectionFaultResponse(fault);
   const check = checkBearer(ctx, request, [INTROSPECT_SCOPE], INTROSPECT_SCOPE);
   if (!check.ok) return check.response;
   const form = await readForm(request);

@@ -22,6 +22,7 @@ export type {
   EmulatorMode,
   EmulatorRoute,
   EmulatorTokenClaims,
+  IntrospectionFault,
   IntrospectionResponse,
   IssuedToken,
   MobileFirstEmulatorOptions,

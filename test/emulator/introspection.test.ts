@@ -93,4 +93,62 @@ describe.each(transports)('introspection over %s', (transport) => {
     await introspect(undefined, 'token=a');
     expect(h.emulator.counters().introspections).toBe(2);
   });
+
+  describe('injected faults', () => {
+    it('answers 409 to the next introspection, whatever the caller token, then recovers', async () => {
+      h.emulator.failNextIntrospections(1, { kind: 'conflict' });
+      expect(h.emulator.pendingIntrospectionFaults).toBe(1);
+      const caller = await rsToken();
+      const token = await appToken();
+      const conflict = await introspect(undefined, `token=${token}`);
+      expect(conflict.status).toBe(409);
+      expect(conflict.headers.get('www-authenticate')).toBeNull();
+      expect(h.emulator.pendingIntrospectionFaults).toBe(0);
+      expect((await (await introspect(caller, `token=${token}`)).json()).active).toBe(true);
+    });
+
+    it('rejects a valid caller token with 401 invalid_token or 403 insufficient_scope', async () => {
+      h.emulator.failNextIntrospections(1, { kind: 'invalid-token' });
+      h.emulator.failNextIntrospections(1, { kind: 'insufficient-scope' });
+      const caller = await rsToken();
+      const first = await introspect(caller, 'token=x');
+      expect(first.status).toBe(401);
+      expect(first.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      const second = await introspect(caller, 'token=x');
+      expect(second.status).toBe(403);
+      expect(second.headers.get('www-authenticate')).toBe(
+        'Bearer error="insufficient_scope", scope="authorization.introspect"',
+      );
+      expect((await introspect(caller, 'token=x')).status).toBe(200);
+    });
+
+    it('fails like the token endpoint does: 5xx, garbage, a dropped connection', async () => {
+      h.emulator.failNextIntrospections(1, { kind: 'server-error', status: 502 });
+      h.emulator.failNextIntrospections(1, { kind: 'malformed' });
+      h.emulator.failNextIntrospections(1, { kind: 'drop' });
+      const caller = await rsToken();
+      expect((await introspect(caller, 'token=x')).status).toBe(502);
+      await expect((await introspect(caller, 'token=x')).json()).rejects.toThrow(SyntaxError);
+      await expect(introspect(caller, 'token=x')).rejects.toThrow(TypeError);
+      expect(h.emulator.counters().introspections).toBe(3);
+    });
+
+    it('leaves token requests alone, and clearFaults drops queued introspection faults', async () => {
+      h.emulator.failNextIntrospections(3, { kind: 'conflict' });
+      const caller = await rsToken();
+      h.emulator.clearFaults();
+      expect(h.emulator.pendingIntrospectionFaults).toBe(0);
+      expect((await introspect(caller, 'token=x')).status).toBe(200);
+    });
+
+    it('refuses a bad count or kind', () => {
+      expect(() => h.emulator.failNextIntrospections(0, { kind: 'conflict' })).toThrow(RangeError);
+      expect(() =>
+        h.emulator.failNextIntrospections(1, { kind: 'nope' } as unknown as { kind: 'conflict' }),
+      ).toThrow(/introspection fault needs kind/);
+      expect(() =>
+        h.emulator.failNextIntrospections(1, { kind: 'server-error', status: 404 }),
+      ).toThrow(RangeError);
+    });
+  });
 });
