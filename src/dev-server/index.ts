@@ -22,6 +22,7 @@ export type {
   ProtectedResourceContext,
   ProtectedResourceHandler,
   ProtectOptions,
+  PushFault,
   RecordedPushMessage,
   ResolvedEmulatorOptions,
   TokenFault,

@@ -30,6 +30,7 @@ import type {
   ResolvedEmulatorOptions,
 } from './options.js';
 import { ProtectedResources, type ProtectOptions } from './protected-resources.js';
+import type { PushFault } from './push-faults.js';
 import type { RecordedPushMessage } from './push-message.js';
 import { assertUniqueIds, resolveEmulatorOptions, validateClient } from './resolve-options.js';
 import { findRoute, introspectionPath, tokenPath } from './router.js';
@@ -61,7 +62,7 @@ async function delay(
  *
  * Paths (with `runtime` `mfp`): `POST /mfp/api/az/v1/token`, `POST /mfp/api/az/v1/introspection`,
  * `/mfp/api/adapters/sample/resource` (scope `accessRestricted`),
- * `POST /imfpush/v1/apps/{appId}/messages[/bulk]`,
+ * `POST /imfpush/v1/apps/{appId}/messages[/bulk]`, `GET|DELETE /imfpush/v1/apps/{appId}/messages/{id}`,
  * `GET|PUT /mfpadmin/management-apis/2.0/runtimes/mfp/confidentialclients`.
  *
  * @example
@@ -252,7 +253,10 @@ export class MobileFirstEmulator {
     return this.#ctx.resources.unprotect(path);
   }
 
-  /** Push messages accepted so far, oldest first: copies, bodies included. */
+  /**
+   * Push messages accepted so far and not deleted (`DELETE …/messages/{id}`), oldest first:
+   * copies, bodies included.
+   */
   pushMessages(): RecordedPushMessage[] {
     return this.#ctx.pushMessages.map((record) => ({
       ...record,
@@ -333,6 +337,30 @@ export class MobileFirstEmulator {
   }
 
   /**
+   * Makes the next `count` push requests fail (sends, bulk sends, GET and DELETE of a message),
+   * each in place of an answer that would have been a success. They still count in
+   * {@link counters}. Faults queue up: calling twice queues both.
+   *
+   * @param count - How many requests fail, an integer ≥ 1.
+   * @param fault - How they fail (see {@link PushFault}); `accepted: true` records the message
+   *   before the failure, as a server that acted but whose answer was lost.
+   * @throws RangeError for a bad count, status or Retry-After; TypeError for an unknown kind.
+   * @example
+   * ```ts
+   * emulator.failNextPushRequests(3, { kind: 'rate-limit', retryAfter: 1 });
+   * emulator.failNextPushRequests(1, { kind: 'server-error', status: 502, accepted: true });
+   * ```
+   */
+  failNextPushRequests(count: number, fault: PushFault): void {
+    this.#ctx.faults.failNextPush(count, fault);
+  }
+
+  /** Push-request failures still queued. */
+  get pendingPushFaults(): number {
+    return this.#ctx.faults.pendingPush;
+  }
+
+  /**
    * Delays every answer of a route (or of all routes) by `ms`, through `options.sleep`.
    *
    * @param ms - Milliseconds ≥ 0; 0 removes the delay.
@@ -343,7 +371,7 @@ export class MobileFirstEmulator {
     this.#ctx.faults.setLatency(ms, route);
   }
 
-  /** Removes latency and queued token-request and introspection failures. */
+  /** Removes latency and queued token-request, introspection and push-request failures. */
   clearFaults(): void {
     this.#ctx.faults.clear();
   }

@@ -1,8 +1,11 @@
 /**
- * Faults a test can inject: latency, and failures of the next token requests.
+ * Faults a test can inject: latency, and failures of the next token requests, introspections
+ * and push requests.
  *
  * @module
  */
+
+import { type PushFault, resolvePushFault } from './push-faults.js';
 
 /**
  * How a token request fails:
@@ -133,10 +136,15 @@ export function resolveIntrospectionFault(fault: IntrospectionFault): Introspect
   }
 }
 
-/** Fault state: queues of token-request and introspection failures, and per-route latency. @internal */
+/**
+ * Fault state: queues of token-request, introspection and push-request failures, and per-route
+ * latency.
+ * @internal
+ */
 export class FaultState {
   readonly #queue: TokenFault[] = [];
   readonly #introspection: IntrospectionFault[] = [];
+  readonly #pushQueue: PushFault[] = [];
   readonly #latency = new Map<EmulatorRoute | 'all', number>();
 
   /** Queues `count` failures. */
@@ -177,6 +185,25 @@ export class FaultState {
     return this.#queue.length;
   }
 
+  /** Queues `count` push failures. */
+  failNextPush(count: number, fault: PushFault): void {
+    if (!Number.isInteger(count) || count < 1) {
+      throw new RangeError('failNextPushRequests(count, fault): count must be an integer ≥ 1');
+    }
+    const resolved = resolvePushFault(fault);
+    for (let i = 0; i < count; i++) this.#pushQueue.push(resolved);
+  }
+
+  /** Takes the next queued push failure, if any. */
+  takePush(): PushFault | undefined {
+    return this.#pushQueue.shift();
+  }
+
+  /** How many push failures are still queued. */
+  get pendingPush(): number {
+    return this.#pushQueue.length;
+  }
+
   /** Sets latency for one route or all. */
   setLatency(ms: number, route: EmulatorRoute | 'all'): void {
     if (!Number.isFinite(ms) || ms < 0) {
@@ -194,6 +221,7 @@ export class FaultState {
   clear(): void {
     this.#queue.length = 0;
     this.#introspection.length = 0;
+    this.#pushQueue.length = 0;
     this.#latency.clear();
   }
 }

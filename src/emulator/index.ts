@@ -31,5 +31,6 @@ export type {
   ProtectedResourceHandler,
   ProtectOptions,
 } from './protected-resources.js';
+export type { PushFault } from './push-faults.js';
 export type { RecordedPushMessage } from './push-message.js';
 export { PUSH_TARGET_TYPES } from './push-message.js';

@@ -29,6 +29,7 @@ export type {
   ProtectedResourceContext,
   ProtectedResourceHandler,
   ProtectOptions,
+  PushFault,
   RecordedPushMessage,
   ResolvedEmulatorOptions,
   TokenFault,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MobileFirstEmulator } from '../../src/testing/index.js';
 import { callWithToken, getToken, transports, useEmulator } from '../helpers/emulator-harness.js';
 
 const APP = 'com.acme.app';
@@ -169,5 +170,183 @@ describe.each(transports)('push messages over %s', (transport) => {
     await send(undefined, {});
     await send(await getToken(h, { scope: PUSH_SCOPE }), { message: { alert: 'x' } });
     expect(h.emulator.counters().pushRequests).toBe(2);
+  });
+
+  describe('GET and DELETE of a message', () => {
+    const READ_SCOPE = `messages.read push.application.${APP}`;
+
+    async function sendOne(alert = 'Hello'): Promise<string> {
+      const res = await send(await getToken(h, { scope: PUSH_SCOPE }), { message: { alert } });
+      return ((await res.json()) as { messageId: string }).messageId;
+    }
+
+    it('GET answers { alert, messageId } with messages.read', async () => {
+      const id = await sendOne();
+      const res = await callWithToken(
+        h,
+        `${MESSAGES}/${id}`,
+        await getToken(h, { scope: READ_SCOPE }),
+      );
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ alert: 'Hello', messageId: id });
+    });
+
+    it('GET needs messages.read: messages.write is not enough', async () => {
+      const id = await sendOne();
+      const res = await callWithToken(
+        h,
+        `${MESSAGES}/${id}`,
+        await getToken(h, { scope: PUSH_SCOPE }),
+      );
+      expect(res.status).toBe(403);
+      expect(res.headers.get('www-authenticate')).toBe(
+        `Bearer error="insufficient_scope", scope="${READ_SCOPE}"`,
+      );
+    });
+
+    it('DELETE answers 204 with messages.write and forgets the message', async () => {
+      const id = await sendOne();
+      const token = await getToken(h, { scope: PUSH_SCOPE });
+      const res = await callWithToken(h, `${MESSAGES}/${id}`, token, { method: 'DELETE' });
+      expect(res.status).toBe(204);
+      expect(h.emulator.pushMessages()).toEqual([]);
+      const again = await callWithToken(h, `${MESSAGES}/${id}`, token, { method: 'DELETE' });
+      expect(again.status).toBe(404);
+    });
+
+    it('answers 404 for an unknown ID, or one of another application', async () => {
+      const id = await sendOne();
+      const other = `/imfpush/v1/apps/other/messages/${id}`;
+      const token = await getToken(h, { scope: 'messages.read push.application.other' });
+      expect((await callWithToken(h, other, token)).status).toBe(404);
+      const read = await getToken(h, { scope: READ_SCOPE });
+      const res = await callWithToken(h, `${MESSAGES}/nope`, read);
+      expect(res.status).toBe(404);
+      expect((await res.json()).message).toContain('"nope"');
+    });
+
+    it('answers 405 with Allow for another method, and for GET on /messages', async () => {
+      const token = await getToken(h, { scope: PUSH_SCOPE });
+      const put = await callWithToken(h, `${MESSAGES}/x`, token, { method: 'PUT' });
+      expect(put.status).toBe(405);
+      expect(put.headers.get('allow')).toBe('GET, DELETE');
+      const get = await callWithToken(h, MESSAGES, token);
+      expect(get.status).toBe(405);
+      expect(get.headers.get('allow')).toBe('POST');
+      const bulkGet = await callWithToken(h, `${MESSAGES}/bulk`, token);
+      expect(bulkGet.headers.get('allow')).toBe('POST');
+    });
+
+    it('answers 406 when Accept excludes application/json', async () => {
+      const id = await sendOne();
+      const token = await getToken(h, { scope: READ_SCOPE });
+      const refused = await callWithToken(h, `${MESSAGES}/${id}`, token, {
+        headers: { accept: 'text/html, application/json;q=0' },
+      });
+      expect(refused.status).toBe(406);
+      for (const accept of ['application/json', 'application/*', '*/*;q=0.1', 'text/html, */*']) {
+        const res = await callWithToken(h, `${MESSAGES}/${id}`, token, { headers: { accept } });
+        expect(res.status, accept).toBe(200);
+      }
+    });
+  });
+
+  describe('push faults', () => {
+    it('rate-limit: 429 with Retry-After, nothing recorded, then success', async () => {
+      h.emulator.failNextPushRequests(1, { kind: 'rate-limit', retryAfter: 3 });
+      expect(h.emulator.pendingPushFaults).toBe(1);
+      const token = await getToken(h, { scope: PUSH_SCOPE });
+      const res = await send(token, { message: { alert: 'x' } });
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('3');
+      expect((await res.json()).message).toMatch(/Too Many Requests/);
+      expect(h.emulator.pushMessages()).toEqual([]);
+      expect((await send(token, { message: { alert: 'x' } })).status).toBe(202);
+      expect(h.emulator.pendingPushFaults).toBe(0);
+    });
+
+    it('strikes only requests that would have succeeded: a 401 or 400 takes no fault', async () => {
+      h.emulator.failNextPushRequests(1, { kind: 'rate-limit' });
+      expect((await send(undefined, { message: { alert: 'x' } })).status).toBe(401);
+      const token = await getToken(h, { scope: PUSH_SCOPE });
+      expect((await send(token, { message: {} })).status).toBe(400);
+      expect(h.emulator.pendingPushFaults).toBe(1);
+    });
+
+    it('server-error: the status, Retry-After when given; accepted records the message', async () => {
+      h.emulator.failNextPushRequests(1, { kind: 'server-error', status: 503, retryAfter: 2 });
+      h.emulator.failNextPushRequests(1, { kind: 'server-error', accepted: true });
+      const token = await getToken(h, { scope: PUSH_SCOPE });
+      const unavailable = await send(token, { message: { alert: 'a' } });
+      expect(unavailable.status).toBe(503);
+      expect(unavailable.headers.get('retry-after')).toBe('2');
+      expect(h.emulator.pushMessages()).toEqual([]);
+      const lost = await send(token, { message: { alert: 'b' } });
+      expect(lost.status).toBe(500);
+      expect(lost.headers.get('retry-after')).toBeNull();
+      expect(h.emulator.pushMessages().map((m) => m.body)).toEqual([{ message: { alert: 'b' } }]);
+    });
+
+    it('drop: fetch rejects; accepted records the message first (bulk: all of them)', async () => {
+      h.emulator.failNextPushRequests(1, { kind: 'drop' });
+      h.emulator.failNextPushRequests(1, { kind: 'drop', accepted: true });
+      const token = await getToken(h, { scope: PUSH_SCOPE });
+      await expect(send(token, { message: { alert: 'a' } })).rejects.toThrow(TypeError);
+      expect(h.emulator.pushMessages()).toEqual([]);
+      const bulk = [{ message: { alert: 'b' } }, { message: { alert: 'c' } }];
+      await expect(send(token, bulk, `${MESSAGES}/bulk`)).rejects.toThrow(TypeError);
+      expect(h.emulator.pushMessages().map((m) => m.body)).toEqual(bulk);
+    });
+
+    it('applies to GET and DELETE too; an accepted fault on DELETE deletes', async () => {
+      const token = await getToken(h, { scope: PUSH_SCOPE });
+      const res = await send(token, { message: { alert: 'a' } });
+      const { messageId } = (await res.json()) as { messageId: string };
+      h.emulator.failNextPushRequests(1, { kind: 'rate-limit' });
+      h.emulator.failNextPushRequests(1, { kind: 'server-error', status: 502, accepted: true });
+      const path = `${MESSAGES}/${messageId}`;
+      const read = await getToken(h, { scope: `messages.read push.application.${APP}` });
+      expect((await callWithToken(h, path, read)).status).toBe(429);
+      expect((await callWithToken(h, path, token, { method: 'DELETE' })).status).toBe(502);
+      expect(h.emulator.pushMessages()).toEqual([]);
+    });
+
+    it('clearFaults drops queued push faults', () => {
+      h.emulator.failNextPushRequests(4, { kind: 'drop' });
+      h.emulator.clearFaults();
+      expect(h.emulator.pendingPushFaults).toBe(0);
+    });
+  });
+});
+
+describe('push fault validation', () => {
+  const emulator = new MobileFirstEmulator();
+  it.each([
+    [() => emulator.failNextPushRequests(0, { kind: 'drop' }), RangeError, /count/],
+    [
+      () => emulator.failNextPushRequests(1, { kind: 'server-error', status: 429 }),
+      RangeError,
+      /status between 500 and 599/,
+    ],
+    [
+      () => emulator.failNextPushRequests(1, { kind: 'rate-limit', retryAfter: 0.5 }),
+      RangeError,
+      /retryAfter/,
+    ],
+    [
+      () => emulator.failNextPushRequests(1, { kind: 'server-error', retryAfter: -1 }),
+      RangeError,
+      /retryAfter/,
+    ],
+    [
+      () => emulator.failNextPushRequests(1, { kind: 'drop', accepted: 'yes' } as never),
+      TypeError,
+      /accepted/,
+    ],
+    [() => emulator.failNextPushRequests(1, { kind: 'malformed' } as never), TypeError, /kind/],
+  ])('refuses a bad fault (%#)', (call, type, message) => {
+    expect(call).toThrow(type);
+    expect(call).toThrow(message);
+    expect(emulator.pendingPushFaults).toBe(0);
   });
 });
