@@ -9,6 +9,8 @@
 export type {
   AdministratorCredentials,
   AdminTransaction,
+  AdminTransactionStatus,
+  AdminWriteFault,
   ClientCredentials,
   ConfidentialClientRegistration,
   EmulatorCounters,

@@ -7,6 +7,7 @@
  * @internal
  */
 
+import type { AdminTransactions } from './admin-transactions.js';
 import type { ClientRegistry } from './client-registry.js';
 import type { CounterSet } from './counters.js';
 import type { FaultState } from './faults.js';
@@ -28,6 +29,8 @@ export interface EmulatorContext {
   readonly faults: FaultState;
   readonly resources: ProtectedResources;
   readonly pushMessages: RecordedPushMessage[];
+  /** Admin API transactions, injected write failures and read hooks. */
+  readonly admin: AdminTransactions;
   /** The next admin transaction ID of this emulator: 1, 2, 3… */
   nextTransactionId(): number;
 }

@@ -11,6 +11,7 @@
 
 import { formatScope, normalizeScope, type ScopeInput } from '../scope.js';
 import { abortable } from '../util/abortable.js';
+import { AdminTransactions, type AdminWriteFault } from './admin-transactions.js';
 import { ClientRegistry, initialClients } from './client-registry.js';
 import { DEFAULT_SCOPE } from './constants.js';
 import type { EmulatorContext } from './context.js';
@@ -97,6 +98,7 @@ export class MobileFirstEmulator {
       faults: new FaultState(),
       resources: new ProtectedResources(),
       pushMessages: [],
+      admin: new AdminTransactions(),
       nextTransactionId: () => ++transactionId,
     };
     if (resolved.sampleResource) {
@@ -371,9 +373,55 @@ export class MobileFirstEmulator {
     this.#ctx.faults.setLatency(ms, route);
   }
 
-  /** Removes latency and queued token-request, introspection and push-request failures. */
+  /**
+   * Removes latency, queued token-request, introspection and push-request failures, and the admin
+   * API's faults and hooks.
+   */
   clearFaults(): void {
     this.#ctx.faults.clear();
+    this.#ctx.admin.clear();
+  }
+
+  /**
+   * Runs `callback` once, right after the next read of the admin client list (`GET
+   * …/confidentialclients`) and before that read is answered: the answer holds the list as it was
+   * before the callback. Plays a second administrator who writes between a client's read and its
+   * write. Callbacks queue up, one per read.
+   *
+   * @param callback - Changes the list, e.g. `() => emulator.registerClient(…)`; awaited.
+   * @throws TypeError if `callback` is not a function.
+   * @example
+   * ```ts
+   * emulator.onNextAdminRead(() => emulator.registerClient({ id: 'other', secret: 'x', allowedScope: '' }));
+   * ```
+   */
+  onNextAdminRead(callback: () => void | Promise<void>): void {
+    this.#ctx.admin.onNextRead(callback);
+  }
+
+  /**
+   * Makes the next valid write of the admin client list fail: a synchronous `PUT` answers
+   * `fault.status` with a `FAILURE` transaction whose `errors[0].details` is `fault.details`; with
+   * `?async=true` the `PUT` answers `PENDING` and the transaction ends `FAILURE`. The list stays as
+   * it was. Faults queue up, one per write.
+   *
+   * @param fault - `{ details, status? }` (status 400–599, default 500).
+   * @throws TypeError for empty details; RangeError for a bad status.
+   */
+  failNextAdminWrite(fault: AdminWriteFault): void {
+    this.#ctx.admin.failNextWrite(fault);
+  }
+
+  /**
+   * How many reads of an asynchronous admin transaction (`GET …/transactions/{id}`) answer
+   * `PENDING` before it ends; the read after them applies it (or fails it) and answers `SUCCESS`
+   * (or `FAILURE`). Applies to writes started afterwards. `Infinity` keeps them pending forever.
+   *
+   * @param reads - An integer ≥ 0, or `Infinity`. @default 1
+   * @throws RangeError for anything else.
+   */
+  setAdminTransactionReads(reads: number): void {
+    this.#ctx.admin.setPendingReads(reads);
   }
 
   /** A snapshot of the request counters. */

@@ -8,8 +8,12 @@
  * @internal
  */
 
-export type { AdminTransaction } from './admin.js';
 export { PRODUCT_VERSION } from './admin.js';
+export type {
+  AdminTransaction,
+  AdminTransactionStatus,
+  AdminWriteFault,
+} from './admin-transactions.js';
 export { DEFAULT_SCOPE, MFP_ISSUER } from './constants.js';
 export type { EmulatorCounters } from './counters.js';
 export { MobileFirstEmulator, SAMPLE_RESOURCE_SCOPE } from './emulator.js';

@@ -59,10 +59,8 @@ export function findRoute(ctx: EmulatorContext, pathname: string): Route | undef
   }
   const push = matchPushPath(pathname);
   if (push) return { name: 'push', run: (request) => handlePushRequest(ctx, request, push) };
-  const runtime = matchAdminPath(pathname);
-  if (runtime !== undefined) {
-    return { name: 'admin', run: (request) => handleAdminRequest(ctx, request, runtime) };
-  }
+  const admin = matchAdminPath(pathname);
+  if (admin) return { name: 'admin', run: (request) => handleAdminRequest(ctx, request, admin) };
   const resource = ctx.resources.find(pathname);
   if (resource) {
     return { name: 'resource', run: (request) => handleResourceRequest(ctx, request, resource) };

@@ -16,6 +16,8 @@ export { startDevServer } from 'confidential-client/dev-server';
 export type {
   AdministratorCredentials,
   AdminTransaction,
+  AdminTransactionStatus,
+  AdminWriteFault,
   ClientCredentials,
   ConfidentialClientRegistration,
   EmulatorCounters,
