@@ -1,6 +1,11 @@
 import { HttpResponse, http } from 'msw';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfidentialClientEntry } from '../../src/mobilefirst/admin/index.js';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import {
+  type AdminClient,
+  type AdminClientOptions,
+  ConfidentialClientEntry,
+  type UpsertResult,
+} from '../../src/mobilefirst/admin/index.js';
 import { MFP, useEmulator } from '../helpers/emulator.js';
 import { adminClient, CLIENTS_PATH, recordingFetch } from './admin-harness.js';
 
@@ -206,5 +211,43 @@ describe('transactions', () => {
     h.emulator.setAdminTransactionReads(0);
     await adminClient(MFP, { pollInterval: 1 }).remove('test');
     expect(h.emulator.clients().map((c) => c.id)).toEqual(['admin', 'push']);
+  });
+});
+
+describe('fetch', () => {
+  it('uses the global fetch as it is at call time (a mock installed after the client was made)', async () => {
+    const admin = adminClient(MFP);
+    const stub = vi.fn(async () => Response.json({ clients: [], productVersion: '8.0' }));
+    vi.stubGlobal('fetch', stub);
+    expect(await admin.list()).toEqual([]);
+    expect(stub).toHaveBeenCalledOnce();
+    const [url, init] = stub.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe(`${MFP}${CLIENTS_PATH}`);
+    expect(new Headers(init.headers).get('authorization')).toBe(`Basic ${btoa('admin:admin')}`);
+  });
+  it('encodes a non-ASCII password as UTF-8 in the Basic header (RFC 7617)', async () => {
+    const stub = vi.fn(async () => Response.json({ clients: [] }));
+    await adminClient(MFP, { password: 'pässwörd', fetch: stub }).list();
+    const [, init] = stub.mock.calls[0] as unknown as [string, RequestInit];
+    expect(new Headers(init.headers).get('authorization')).toBe(
+      `Basic ${Buffer.from('admin:pässwörd', 'utf8').toString('base64')}`,
+    );
+  });
+});
+
+describe('public types', () => {
+  it('types the calls and their results', () => {
+    expectTypeOf<AdminClient['list']>().returns.resolves.toEqualTypeOf<ConfidentialClientEntry[]>();
+    expectTypeOf<AdminClient['get']>().returns.resolves.toEqualTypeOf<
+      ConfidentialClientEntry | undefined
+    >();
+    expectTypeOf<AdminClient['upsert']>().returns.resolves.toEqualTypeOf<UpsertResult>();
+    expectTypeOf<AdminClient['remove']>().returns.resolves.toEqualTypeOf<boolean>();
+    expectTypeOf<UpsertResult['action']>().toEqualTypeOf<'created' | 'updated' | 'unchanged'>();
+    expectTypeOf<ConfidentialClientEntry['allowedScope']>().toEqualTypeOf<readonly string[]>();
+    expectTypeOf<ConfidentialClientEntry['secret']>().toEqualTypeOf<string>();
+    // @ts-expect-error serverUrl, username and password are required
+    const options: AdminClientOptions = { serverUrl: MFP };
+    expect(options).toBeDefined();
   });
 });

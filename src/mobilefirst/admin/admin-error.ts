@@ -27,7 +27,9 @@ export interface AdminErrorInit {
   /** The transaction's `errors[].details`, redacted. */
   readonly details?: readonly string[] | undefined;
   /** The transaction the write started, when it started one. */
-  readonly transaction?: { readonly id: number | string; readonly status: string } | undefined;
+  readonly transaction?:
+    | { readonly id: number | string | undefined; readonly status: string }
+    | undefined;
   /** The answer (its body has been read). */
   readonly response?: Response | undefined;
   readonly cause?: unknown;

@@ -102,7 +102,7 @@ async function follow(
     if (!RUNNING.has(tx.status) || tx.id === undefined) {
       throw new AdminError(
         `writing the client list: the transaction is ${JSON.stringify(tx.status)}${tx.id === undefined ? ' and has no id to follow' : ', a state the admin API does not document'}; check the list with list().`,
-        { kind: 'invalid-response', transaction: { id: tx.id ?? '', status: tx.status } },
+        { kind: 'invalid-response', transaction: { id: tx.id, status: tx.status } },
       );
     }
     const wait = Math.min(config.pollInterval, deadline - Date.now());
@@ -143,7 +143,7 @@ function failed(
       kind: 'transaction-failed',
       status,
       details,
-      transaction: { id: tx.id ?? '', status: tx.status },
+      transaction: { id: tx.id, status: tx.status },
       response,
     },
   );
