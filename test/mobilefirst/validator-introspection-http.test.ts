@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import {
   isIntrospectionError,
@@ -47,6 +49,26 @@ describe('introspection over real HTTP', () => {
       expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
       emulator.clearFaults();
+    }
+  });
+
+  it('an answer cut off mid-body: "unreachable"', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"active":true,');
+      setTimeout(() => res.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const validator = t.validator({ introspectionUrl: `http://127.0.0.1:${port}/i` });
+      expect(await introspectionError(validator, 'Bearer abc')).toMatchObject({
+        reason: 'unreachable',
+        status: 200,
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -183,6 +183,33 @@ describe('introspection failures are IntrospectionErrors, never an answer', () =
     expect(error.message).toContain('allowed scope includes authorization.introspect');
   });
 
+  it('a store that fails to drop the refused validator token: "token"', async () => {
+    const real = t.mf.client({ clientId: RS.id, clientSecret: RS.secret });
+    const client = {
+      tokenUrl: real.tokenUrl,
+      clientId: real.clientId,
+      getToken: real.getToken.bind(real),
+      fetch: real.fetch,
+      invalidate: () => Promise.reject(new Error('store down')),
+      close: real.close.bind(real),
+    } as unknown as ConfidentialClient;
+    t.emulator.failNextIntrospections(1, { kind: 'invalid-token' });
+    const error = await introspectionError(t.validatorFor(client), 'Bearer abc');
+    expect(error).toMatchObject({ reason: 'token', cause: new Error('store down') });
+  });
+
+  it('a custom fetch rejecting with a non-Error: "unreachable", saying what it was', async () => {
+    const validator = t.validator({
+      fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+        String(input) === INTROSPECTION_URL
+          ? Promise.reject('socket gone')
+          : fetch(input, init)) as typeof fetch,
+    } as never);
+    const error = await introspectionError(validator, 'Bearer abc');
+    expect(error.reason).toBe('unreachable');
+    expect(error.message).toContain('(socket gone)');
+  });
+
   it('after close(): "token", caused by the closed client', async () => {
     const validator = t.validator();
     await validator.close();

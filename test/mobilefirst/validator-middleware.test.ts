@@ -2,7 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type {
   IntrospectionData,
   TokenValidator,
@@ -179,6 +179,52 @@ describe.each(Object.keys(adapters))('%s middleware', (name) => {
       'temporarily_unavailable',
       null,
     );
+  });
+});
+
+describe('middleware edge cases', () => {
+  it('answers 503 whatever fails while checking, and a throwing logger changes nothing', async () => {
+    const warn = vi.fn(() => {
+      throw new Error('logger down');
+    });
+    const validator = t.validator({ logger: { debug() {}, info() {}, warn, error() {} } });
+    vi.spyOn(globalThis.crypto.subtle, 'digest').mockRejectedValueOnce(new Error('no digest'));
+    const { response } = await validator.guard('orders.read')(
+      new Request('http://resource.test/', { headers: { authorization: 'Bearer abc' } }),
+    );
+    expect(response?.status).toBe(503);
+    expect(warn).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ reason: 'unexpected', message: 'no digest' }),
+    );
+  });
+
+  it('leaves a response whose headers are already sent alone (node:http and Express)', async () => {
+    const validator = t.validator();
+    const listener = validator.protect('orders.read', () => {
+      throw new Error('must not run');
+    });
+    const middleware = validator.express('orders.read');
+    const base = await listen(
+      createServer((req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('already started\n');
+        const next = vi.fn();
+        const done =
+          req.url === '/node'
+            ? listener(req, res)
+            : new Promise<void>((resolve) => {
+                middleware(req, res, next);
+                setTimeout(resolve, 100);
+              });
+        void done.then(() => res.end(next.mock.calls.length === 0 ? 'ok' : 'next called'));
+      }),
+    );
+    for (const path of ['/node', '/express']) {
+      const response = await fetch(`${base}${path}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('already started\nok');
+    }
   });
 });
 

@@ -155,6 +155,21 @@ describe('validator settings', () => {
     expect(close).toHaveBeenCalledTimes(1);
   });
 
+  it('refuses no options at all', () => {
+    expect(() => new TokenValidator(undefined as never)).toThrow(/`options` must be an object/);
+  });
+
+  it('leaves a given client open when the options turn out wrong', async () => {
+    const client = new ConfidentialClient({
+      tokenUrl: 'https://idp.example.com/token',
+      ...CREDENTIALS,
+    });
+    const close = vi.spyOn(client, 'close');
+    expect(configurationError({ client })).toMatchObject({ option: 'introspectionUrl' });
+    expect(close).not.toHaveBeenCalled();
+    await client.close();
+  });
+
   it('refuses a protect() handler that is not a function', () => {
     const validator = make(base);
     expect(() => validator.protect('a', 'nope' as never)).toThrow(/handler/);

@@ -53,11 +53,6 @@ export class IntrospectionCache {
     this.#maxAge = maxAge;
   }
 
-  /** How many entries are kept (expired ones included until they are looked up or evicted). */
-  get size(): number {
-    return this.#entries.size;
-  }
-
   /**
    * The data of a token still within its expiry, which becomes the most recently used.
    *

@@ -66,8 +66,7 @@ export class Introspector {
     let response = await this.#send(own, token);
     if (response.status === 401 || response.status === 403) {
       discard(response);
-      await client.invalidate(own);
-      own = await this.#ownToken();
+      own = await this.#ownToken(own);
       response = await this.#send(own, token);
       if (response.status === 401 || response.status === 403) {
         discard(response);
@@ -96,9 +95,14 @@ export class Introspector {
     return data === undefined ? INACTIVE : { kind: 'active', data };
   }
 
-  async #ownToken(): Promise<AccessToken> {
+  /**
+   * The validator's token; a new one when `refused` is the token the endpoint just refused
+   * (compare-and-invalidate: a newer token another call already got is used as it is).
+   */
+  async #ownToken(refused?: AccessToken): Promise<AccessToken> {
     const { client, url } = this.#config;
     try {
+      if (refused !== undefined) await client.invalidate(refused);
       return await client.getToken({ scope: INTROSPECTION_SCOPE });
     } catch (cause) {
       throw new IntrospectionError(
