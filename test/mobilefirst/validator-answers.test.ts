@@ -124,6 +124,42 @@ describe('validation answers over MSW', () => {
     expect(t.validatorTokenRequests).toBe(0);
   });
 
+  describe('authorize(): the decision every middleware is built on', () => {
+    it('comes with the complete answer: status, headers and a small JSON body', async () => {
+      const decision = await t.validator().authorize('Bearer unknown', 'orders.read');
+      expect(decision).toEqual({
+        ok: false,
+        status: 401,
+        headers: {
+          'www-authenticate': 'Bearer error="invalid_token"',
+          'cache-control': 'no-store',
+          'content-type': 'application/json; charset=utf-8',
+        },
+        body: JSON.stringify({
+          error: 'invalid_token',
+          error_description: 'the access token is invalid or expired',
+        }),
+      });
+    });
+
+    it('admits with the data, and never rejects for a token that could not be checked', async () => {
+      const token = await t.appToken();
+      const validator = t.validator();
+      const admitted = await validator.authorize(`Bearer ${token}`, 'orders.read');
+      expect(admitted.ok && admitted.data.clientId).toBe('app');
+      validator.clearCache();
+      t.emulator.failNextIntrospections(1, { kind: 'drop' });
+      const unavailable = await validator.authorize(`Bearer ${token}`, 'orders.read');
+      expect(unavailable).toMatchObject({ ok: false, status: 503 });
+    });
+
+    it('rejects a required scope that is not made of scope tokens', async () => {
+      await expect(t.validator().authorize('Bearer x', 'a"b')).rejects.toMatchObject({
+        option: 'requiredScope',
+      });
+    });
+  });
+
   describe('scope semantics', () => {
     it('admits any active token when the required scope is empty', async () => {
       const token = await t.appToken('orders.read');

@@ -310,6 +310,21 @@ describe('secrets and tokens stay out of errors, logs, inspect and JSON', () => 
     expect(printed).not.toContain(RS.secret);
   });
 
+  it('a query in introspectionUrl (an API key, say) is sent but never shown', async () => {
+    const seen: string[] = [];
+    t.mf.server.events.on('request:start', ({ request }) => {
+      seen.push(request.url);
+    });
+    const validator = t.validator({ introspectionUrl: `${INTROSPECTION_URL}?apikey=k-12345` });
+    t.emulator.failNextIntrospections(1, { kind: 'server-error' });
+    const error = await introspectionError(validator, 'Bearer abc');
+    expect(seen).toContain(`${INTROSPECTION_URL}?apikey=k-12345`);
+    expect(error.introspectionUrl).toBe(INTROSPECTION_URL);
+    for (const text of [error.message, JSON.stringify(error), JSON.stringify(validator)]) {
+      expect(text).not.toContain('k-12345');
+    }
+  });
+
   it('the validator prints without its client secret', () => {
     const validator = t.validator();
     expect(JSON.parse(JSON.stringify(validator))).toEqual({

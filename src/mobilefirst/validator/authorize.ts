@@ -29,8 +29,13 @@ export interface Denial {
   readonly body: string;
 }
 
-/** The middleware's decision: go on with the data, or answer with a {@link Denial}. */
-export type Authorization = { readonly ok: true; readonly data: IntrospectionData } | Denial;
+/**
+ * The middleware's decision: go on with the data, or answer with a {@link Denial}. What
+ * {@link TokenValidator.authorize} returns, to write an adapter for another framework.
+ */
+export type AuthorizationDecision =
+  | { readonly ok: true; readonly data: IntrospectionData }
+  | Denial;
 
 const DESCRIPTIONS: Record<ValidationError | 'temporarily_unavailable', string> = {
   missing_token: 'the request has no Authorization: Bearer token',
@@ -68,7 +73,7 @@ export async function authorize(
   check: CheckAuthorization,
   authorization: unknown,
   logger: Logger | undefined,
-): Promise<Authorization> {
+): Promise<AuthorizationDecision> {
   try {
     const result = await check(authorization);
     if (result.ok) return result;

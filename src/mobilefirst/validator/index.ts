@@ -6,7 +6,7 @@
  * @module
  */
 
-export type { Authorization, Denial } from './authorize.js';
+export type { AuthorizationDecision, Denial } from './authorize.js';
 export type { ExpressLikeRequest, ExpressMiddleware } from './express-middleware.js';
 export type { FastifyLikeReply, FastifyLikeRequest, FastifyPreHandler } from './fastify-hook.js';
 export type { FetchGuard, FetchGuardResult } from './fetch-guard.js';

@@ -39,7 +39,7 @@ export class IntrospectionError extends ConfidentialClientError {
   readonly reason: IntrospectionFailure;
   /** The introspection endpoint's status, when it answered. */
   readonly status: number | undefined;
-  /** The introspection endpoint (without user info, query or fragment). */
+  /** The introspection endpoint: origin and path (no query, which may carry a key). */
   readonly introspectionUrl: string;
 
   /**

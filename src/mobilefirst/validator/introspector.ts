@@ -28,6 +28,18 @@ export interface IntrospectorConfig {
   readonly timeout: number;
 }
 
+/**
+ * An endpoint as messages show it: origin and path, without a query that may carry a key.
+ *
+ * @param url - An absolute URL.
+ * @returns Its origin and path.
+ * @internal
+ */
+export function shownUrl(url: string): string {
+  const { origin, pathname } = new URL(url);
+  return `${origin}${pathname}`;
+}
+
 const INACTIVE: IntrospectionAnswer = Object.freeze({ kind: 'inactive' });
 const CONFLICT: IntrospectionAnswer = Object.freeze({ kind: 'conflict' });
 
@@ -47,10 +59,13 @@ const CONFLICT: IntrospectionAnswer = Object.freeze({ kind: 'conflict' });
  */
 export class Introspector {
   readonly #config: IntrospectorConfig;
+  /** The endpoint as errors name it. */
+  readonly #shown: string;
 
   /** @param config - Client, endpoint and time limit. */
   constructor(config: IntrospectorConfig) {
     this.#config = config;
+    this.#shown = shownUrl(config.url);
   }
 
   /**
@@ -61,7 +76,8 @@ export class Introspector {
    * @throws {IntrospectionError} The answer could not be had or read.
    */
   async introspect(token: string): Promise<IntrospectionAnswer> {
-    const { client, url } = this.#config;
+    const { client } = this.#config;
+    const url = this.#shown;
     let own = await this.#ownToken();
     let response = await this.#send(own, token);
     if (response.status === 401 || response.status === 403) {
@@ -100,7 +116,8 @@ export class Introspector {
    * (compare-and-invalidate: a newer token another call already got is used as it is).
    */
   async #ownToken(refused?: AccessToken): Promise<AccessToken> {
-    const { client, url } = this.#config;
+    const { client } = this.#config;
+    const url = this.#shown;
     try {
       if (refused !== undefined) await client.invalidate(refused);
       return await client.getToken({ scope: INTROSPECTION_SCOPE });
@@ -115,11 +132,11 @@ export class Introspector {
   }
 
   async #send(own: AccessToken, token: string): Promise<Response> {
-    const { client, url, timeout } = this.#config;
+    const { client, url: endpoint, timeout } = this.#config;
     try {
       // Our own Authorization header: client.fetch sends it as is, with no 401/403 recovery of
       // its own (that is done above), and applies the time limit.
-      return await client.fetch(url, {
+      return await client.fetch(endpoint, {
         method: 'POST',
         headers: {
           authorization: own.authorization,
@@ -133,12 +150,12 @@ export class Introspector {
     } catch (cause) {
       // A custom fetch's error is not ours: keep both tokens out of its message.
       const why = redact(describe(cause), [token, own.accessToken]);
-      throw new IntrospectionError('unreachable', url, `no answer (${why}).`, { cause });
+      throw new IntrospectionError('unreachable', this.#shown, `no answer (${why}).`, { cause });
     }
   }
 
   async #read(response: Response): Promise<string> {
-    const { url } = this.#config;
+    const url = this.#shown;
     let text: string | typeof TOO_LARGE;
     try {
       text = await readBodyText(response, MAX_INTROSPECTION_RESPONSE_BYTES);

@@ -7,12 +7,12 @@ import {
   type ScopeInput,
   scopeCovers,
 } from 'confidential-client';
-import type { CheckAuthorization } from './authorize.js';
+import { type AuthorizationDecision, authorize, type CheckAuthorization } from './authorize.js';
 import { type ExpressMiddleware, expressMiddleware } from './express-middleware.js';
 import { type FastifyPreHandler, fastifyPreHandler } from './fastify-hook.js';
 import { type FetchGuard, fetchGuard } from './fetch-guard.js';
 import { IntrospectionCache, tokenDigest } from './introspection-cache.js';
-import { type IntrospectionAnswer, Introspector } from './introspector.js';
+import { type IntrospectionAnswer, Introspector, shownUrl } from './introspector.js';
 import {
   type NodeLikeRequest,
   type NodeLikeResponse,
@@ -121,6 +121,37 @@ export class TokenValidator implements AsyncDisposable {
   }
 
   /**
+   * The framework-agnostic core of every middleware, to write one for another framework (Koa,
+   * hapi…): like {@link validate}, but it never rejects. A token that could not be checked is a
+   * `503` denial (reported to `logger`), and every denial comes with its complete answer: status,
+   * headers (`content-type`, `cache-control: no-store`, `www-authenticate` or `mfp-conflict`) and a
+   * small JSON body.
+   *
+   * @param authorization - The request's `Authorization` header value.
+   * @param requiredScope - The scope the resource requires.
+   * @returns `{ ok: true, data }` or `{ ok: false, status, headers, body }`.
+   * @throws {ConfigurationError} `requiredScope` holds an element that is not a scope token.
+   * @example
+   * ```ts
+   * app.use(async (ctx, next) => { // Koa
+   *   const decision = await validator.authorize(ctx.get('authorization'), 'orders.read');
+   *   if (!decision.ok) return void Object.assign(ctx, { status: decision.status, body: decision.body }).set(decision.headers);
+   *   ctx.state.mfp = decision.data;
+   *   await next();
+   * });
+   * ```
+   */
+  authorize(authorization: unknown, requiredScope: ScopeInput): Promise<AuthorizationDecision> {
+    let check: CheckAuthorization;
+    try {
+      check = this.#bound(requiredScope);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return authorize(check, authorization, this.#options.logger);
+  }
+
+  /**
    * Middleware for Express (4, 5) and connect-style frameworks: sets `req.mfp` and calls `next()`,
    * or answers 401/403/409/503 itself.
    *
@@ -216,7 +247,7 @@ export class TokenValidator implements AsyncDisposable {
   /** A summary without any secret or token. */
   toJSON(): Record<string, unknown> {
     const { client, introspectionUrl, cacheSize } = this.#options;
-    return { introspectionUrl, clientId: client.clientId, cacheSize };
+    return { introspectionUrl: shownUrl(introspectionUrl), clientId: client.clientId, cacheSize };
   }
 
   [INSPECT](): string {
