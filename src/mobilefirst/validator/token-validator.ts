@@ -1,12 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type ConfidentialClient,
-  ConfigurationError,
-  isScopeToken,
-  normalizeScope,
-  type ScopeInput,
-  scopeCovers,
-} from 'confidential-client';
+import { type ConfidentialClient, ConfigurationError, type ScopeInput } from 'confidential-client';
 import { type AuthorizationDecision, authorize, type CheckAuthorization } from './authorize.js';
 import { type ExpressMiddleware, expressMiddleware } from './express-middleware.js';
 import { type FastifyPreHandler, fastifyPreHandler } from './fastify-hook.js';
@@ -21,6 +14,7 @@ import {
   protectListener,
 } from './node-listener.js';
 import { parseBearerAuthorization } from './parse-bearer-authorization.js';
+import { grantsRequired, requiredElements } from './required-scope.js';
 import {
   type ResolvedValidatorOptions,
   resolveValidatorOptions,
@@ -34,8 +28,6 @@ import {
   type ValidationResult,
 } from './validation-result.js';
 
-/** MobileFirst's reserved scope element, granted to every token (the scope of a token requested without one). */
-const REGISTERED_CLIENT = 'RegisteredClient';
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
@@ -266,7 +258,7 @@ export class TokenValidator implements AsyncDisposable {
     if (answer.kind === 'conflict') return CONFLICT;
     if (answer.kind === 'inactive') return INVALID_TOKEN;
     const { data } = answer;
-    if (!scopeCovers([...data.scope, REGISTERED_CLIENT], required)) {
+    if (!grantsRequired(data.scope, required)) {
       return insufficientScope(required);
     }
     return { ok: true, data };
@@ -289,28 +281,4 @@ export class TokenValidator implements AsyncDisposable {
     }
     return pending;
   }
-}
-
-/**
- * The required scope as sorted unique elements, each a valid scope token (so that the 403
- * challenge can carry it).
- *
- * @throws {ConfigurationError} For an element that is not a scope token.
- */
-function requiredElements(scope: ScopeInput): readonly string[] {
-  if (
-    typeof scope !== 'string' &&
-    !(Array.isArray(scope) && scope.every((element) => typeof element === 'string'))
-  ) {
-    throw new ConfigurationError('requiredScope', 'must be a string or an array of strings');
-  }
-  const elements = normalizeScope(scope);
-  const bad = elements.find((element) => !isScopeToken(element));
-  if (bad !== undefined) {
-    throw new ConfigurationError(
-      'requiredScope',
-      `holds ${JSON.stringify(bad.slice(0, 40))}, which is not a scope token (printable ASCII without " or \\)`,
-    );
-  }
-  return Object.freeze(elements);
 }
