@@ -232,6 +232,12 @@ describe('middleware types', () => {
   it('fits Express, Fastify and node:http without their types in the library', () => {
     expectTypeOf<ReturnType<TokenValidator['express']>>().toMatchTypeOf<express.RequestHandler>();
     expectTypeOf<ReturnType<TokenValidator['protect']>>().toMatchTypeOf<RequestListener>();
+    // Compiles: a hook on a whole instance, and a middleware on a whole app.
+    const check = (validator: TokenValidator) => {
+      Fastify().addHook('preHandler', validator.fastify('orders.read'));
+      express().use(validator.express('orders.read'));
+    };
+    expectTypeOf(check).toBeFunction();
     expectTypeOf<ReturnType<TokenValidator['guard']>>().toEqualTypeOf<
       (
         request: Request,
