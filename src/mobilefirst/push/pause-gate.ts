@@ -21,11 +21,6 @@ export class PauseGate {
     this.#until = Math.max(this.#until, Date.now() + ms);
   }
 
-  /** Whether a pause is under way. */
-  get paused(): boolean {
-    return this.#until > Date.now();
-  }
-
   /**
    * Waits until no pause is under way (at once when none is).
    *

@@ -11,6 +11,7 @@ import { findBearerChallenge, parseWwwAuthenticate } from 'confidential-client';
 import { cancelBody } from '../../util/cancel-body.js';
 import { parseRetryAfter } from '../../util/parse-retry-after.js';
 import { readBodyText, TOO_LARGE } from '../../util/read-body-text.js';
+import { redact } from '../../util/redact.js';
 import { PushError, type PushOperation } from './push-error.js';
 
 /** The most bytes read of an error answer. */
@@ -100,9 +101,14 @@ function mayHaveActed(status: number, retryAfter: number | undefined): boolean {
  *
  * @param call - The request.
  * @param response - The answer, status not 2xx.
+ * @param secrets - Strings the service's message must not show (the token that was sent).
  * @returns The error.
  */
-export async function statusError(call: PushCall, response: Response): Promise<PushError> {
+export async function statusError(
+  call: PushCall,
+  response: Response,
+  secrets: readonly string[] = [],
+): Promise<PushError> {
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.now());
   let body: string | typeof TOO_LARGE = '';
   try {
@@ -110,10 +116,11 @@ export async function statusError(call: PushCall, response: Response): Promise<P
   } catch {
     // A body that breaks off still leaves the status to report.
   }
+  // Redacted before it is cut, so that no part of a token survives at the cut.
   const serverMessage =
     body === TOO_LARGE
       ? undefined
-      : serverMessageOf(body, response.headers.get('content-type') ?? '');
+      : serverMessageOf(redact(body, secrets), response.headers.get('content-type') ?? '');
   const said = serverMessage === undefined ? '' : `: "${serverMessage}"`;
   return new PushError(
     `push ${call.operation} for application "${call.applicationId}" failed with ${response.status}${said}. ${advice(call, response)}`,

@@ -183,7 +183,9 @@ export class PushClient implements AsyncDisposable {
     const results: (PushSendOutcome | undefined)[] = new Array(items.length);
     for await (const result of this.sendEach(items, options)) results[result.index] = result;
     // Items the pool never took (it stops taking on abort) are reported, not dropped.
-    return results.map(
+    // Array.from, not map: map skips the holes, which are exactly the items never reported.
+    return Array.from(
+      results,
       (result, index) =>
         result ?? this.#calls.aborted(items[index] as PushNotification, index, options.signal),
     );

@@ -53,8 +53,8 @@ export class PushError extends ConfidentialClientError {
   /** The HTTP status, when the service answered (`reason: 'status'` or `'response'`). */
   readonly status: number | undefined;
   /**
-   * The service's own message, when its answer had one: control characters removed, cut at 300
-   * characters. The push API does not echo tokens; this text is never given one.
+   * The service's own message, when its answer had one (JSON `message`, or a plain-text body):
+   * the token sent replaced with `[redacted]`, control characters removed, cut at 300 characters.
    */
   readonly serverMessage: string | undefined;
   /** How long the service asked to wait (`Retry-After`), in ms. */

@@ -71,7 +71,7 @@ export interface PushSendSuccess {
   readonly index: number;
   readonly notification: PushNotification;
   readonly messageId: string;
-  /** Requests it took (1 without retries). */
+  /** Attempts it took (1 without retries). */
   readonly attempts: number;
 }
 
@@ -91,7 +91,7 @@ export interface PushSendFailure {
    * for any of its attempts. Check before sending it again.
    */
   readonly mayHaveBeenSent: boolean;
-  /** Requests it took (0 when none was sent). */
+  /** Attempts made (0 when it was invalid, or aborted before its first). */
   readonly attempts: number;
 }
 

@@ -62,8 +62,9 @@ export class PushTransport {
    */
   async attempt(request: PushRequest, signals: AttemptSignals): Promise<Response> {
     const { call, method, scope, body } = request;
+    let token: string;
     try {
-      await this.#client.getToken({ scope, signal: signals.token });
+      token = (await this.#client.getToken({ scope, signal: signals.token })).accessToken;
     } catch (error) {
       if (signals.token?.aborted && error === signals.token.reason) {
         throw abortedError(call, error, false);
@@ -85,7 +86,10 @@ export class PushTransport {
     } catch (error) {
       throw requestError(call, error, signals.send);
     }
-    if (response.status < 200 || response.status > 299) throw await statusError(call, response);
+    if (response.status < 200 || response.status > 299) {
+      // The token client.fetch sent (unless a 401 made it get another): kept out of the message.
+      throw await statusError(call, response, [token]);
+    }
     return response;
   }
 }
