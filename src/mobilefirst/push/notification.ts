@@ -172,7 +172,9 @@ export type PushTarget =
     };
 
 /**
- * One push notification, as `POST …/messages` takes it.
+ * One push notification, as `POST …/messages` takes it. `PushClient` checks it before sending:
+ * types, documented values, the one-target rule, unknown keys. No length is checked: the API
+ * reference documents no limit, so the server has the last word.
  *
  * @example
  * ```ts
