@@ -9,6 +9,7 @@ const entry = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
   'dev-server/index': 'src/dev-server/index.ts',
+  'mobilefirst/index': 'src/mobilefirst/index.ts',
 };
 
 export default defineConfig([

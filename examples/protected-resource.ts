@@ -9,8 +9,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { ConfidentialClient } from 'confidential-client';
+import { TokenValidator } from 'confidential-client/mobilefirst';
 import express from 'express';
-import { TokenValidator } from '../src/mobilefirst/validator/index.js';
 import { mobileFirst } from './env.js';
 
 const server = await mobileFirst();

@@ -4,7 +4,7 @@
  * whether it may have been delivered all the same). The confidential client needs the allowed
  * scope `messages.write push.application.<app>` (the DevKit's `test` client has `*`).
  */
-import { PushClient } from '../src/mobilefirst/push/index.js';
+import { PushClient } from 'confidential-client/mobilefirst';
 import { mobileFirst } from './env.js';
 
 const server = await mobileFirst();

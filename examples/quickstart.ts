@@ -3,6 +3,7 @@
  * server, or your server with MFP_SERVER_URL, MFP_CLIENT_ID and MFP_CLIENT_SECRET set.
  */
 import { ConfidentialClient } from 'confidential-client';
+import { PushClient, TokenValidator } from 'confidential-client/mobilefirst';
 import { mobileFirst } from './env.js';
 
 const server = await mobileFirst();
@@ -22,34 +23,30 @@ try {
   const res = await client.fetch(resource);
   console.log(`2. GET sample resource → ${res.status}`, await res.json());
 
-  // 3. A push notification (scope messages.write + push.application.<appId>).
-  const appId = 'com.example.app';
-  const push = await client.fetch(`${server.serverUrl}/imfpush/v1/apps/${appId}/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ message: { alert: 'Hello from confidential-client' } }),
-    scope: ['messages.write', `push.application.${appId}`],
+  // 3. A push notification, through the typed PushClient (it asks for the scope
+  //    messages.write push.application.<appId> itself, and checks the message before sending).
+  const push = new PushClient({ client, applicationId: 'com.example.app' });
+  const { messageId } = await push.send({
+    message: { alert: 'Hello from confidential-client' },
+    target: { platforms: ['A', 'G'] },
   });
-  console.log(`3. push message → ${push.status}`, await push.json());
+  console.log(`3. push message → 202, messageId ${messageId}`);
 
-  // 4. Introspect the first token, as a resource server would (scope authorization.introspect).
-  const introspection = await client.fetch(`${server.serverUrl}/mfp/api/az/v1/introspection`, {
-    method: 'POST',
-    body: new URLSearchParams({ token: token.accessToken }),
-    scope: 'authorization.introspect',
-  });
-  const data = (await introspection.json()) as {
-    active: boolean;
-    scope?: string;
-    client_id?: string;
-  };
+  // 4. A resource server requiring accessRestricted checks tokens through introspection (its own
+  //    client needs authorization.introspect): the first token lacks the scope, the one the
+  //    client got in step 2 has it.
+  const validator = new TokenValidator({ client });
+  const denied = await validator.validate(token.authorization, 'accessRestricted');
+  const stepped = await client.getToken({ scope: 'RegisteredClient accessRestricted' });
+  const allowed = await validator.validate(stepped.authorization, 'accessRestricted');
   console.log(
-    `4. introspection → active=${data.active} client_id=${data.client_id} scope="${data.scope}"`,
+    `4. introspection → first token: ${denied.ok ? 'allowed' : `${denied.status} ${denied.wwwAuthenticate}`}; ` +
+      `token from step 2: ${allowed.ok ? `allowed (client ${allowed.data.clientId})` : allowed.status}`,
   );
 
   // 5. What it took.
   console.log('5. stats:', client.stats());
-  if (res.status !== 200 || push.status !== 202 || !data.active) process.exitCode = 1;
+  if (res.status !== 200 || !messageId || denied.ok || !allowed.ok) process.exitCode = 1;
 } finally {
   await client.close();
   await server.close();

@@ -5,7 +5,7 @@
  * (the DevKit's admin / admin by default).
  */
 import { ConfidentialClient } from 'confidential-client';
-import { AdminClient } from '../src/mobilefirst/admin/index.js';
+import { AdminClient } from 'confidential-client/mobilefirst';
 import { mobileFirst } from './env.js';
 
 const server = await mobileFirst();

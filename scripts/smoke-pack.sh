@@ -72,6 +72,13 @@ const res = await client.fetch(`${dev.url}${dev.emulator.sampleResourcePath}`);
 if (res.status !== 200 || testing.startDevServer !== devServer.startDevServer ||
   !(dev.emulator instanceof testing.MobileFirstEmulator) || typeof testing.createMswHandlers !== 'function' ||
   !dev.loopbackOnly) throw new Error(`ESM entries smoke failed: ${res.status}`);
+// /mobilefirst on the installed package: a push through the PushClient, and one core for all.
+const { PushClient, TokenValidator } = await import('confidential-client/mobilefirst');
+const push = new PushClient({ client, applicationId: 'com.example.smoke' });
+const { messageId } = await push.send({ message: { alert: 'smoke' } });
+const validator = new TokenValidator({ client });
+const check = await validator.validate((await client.getToken()).authorization, 'RegisteredClient');
+if (!messageId || !check.ok || push.client !== client) throw new Error('ESM mobilefirst smoke failed');
 await client.close();
 await dev.close();
 console.log('esm entries: ok');
@@ -87,6 +94,9 @@ const { ConfidentialClient } = require('confidential-client');
   if (res.status !== 200 || testing.startDevServer !== devServer.startDevServer ||
     !(dev.emulator instanceof testing.MobileFirstEmulator) || typeof testing.createMswHandlers !== 'function' ||
     !dev.loopbackOnly) throw new Error(`CJS entries smoke failed: ${res.status}`);
+  const { PushClient } = require('confidential-client/mobilefirst');
+  const { messageId } = await new PushClient({ client, applicationId: 'com.example.smoke' }).send({ message: { alert: 'smoke' } });
+  if (!messageId) throw new Error('CJS mobilefirst smoke failed');
   await client.close();
   await dev.close();
   console.log('cjs entries: ok');
@@ -101,6 +111,11 @@ const token: Promise<AccessToken> = client.getToken({ scope: 'a' });
 const dev: Promise<DevServer> = startDevServer({ emulator: new MobileFirstEmulator() });
 void dev.then((server): MobileFirstEmulator => server.emulator);
 void token;
+import { PushClient, type ValidationResult } from 'confidential-client/mobilefirst';
+const push = new PushClient({ client, applicationId: 'com.example.app' });
+void push.send({ message: { alert: 'x' }, target: { tagNames: ['a'] } });
+const result: ValidationResult | undefined = undefined;
+void result;
 TS
 cat > types.cts <<'TS'
 import cc = require('confidential-client');

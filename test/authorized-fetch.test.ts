@@ -78,6 +78,24 @@ describe('client.fetch', () => {
     expect(client.stats().reauthentications).toBe(19);
   });
 
+  it('a mocked 401 with a body is replayed without waiting for its cancel (MSW never settles it)', async () => {
+    let calls = 0;
+    mfp.server.use(
+      http.get(`${MFP}/mfp/api/adapters/with-body`, () =>
+        ++calls === 1
+          ? HttpResponse.json(
+              { error: 'expired' },
+              { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } },
+            )
+          : HttpResponse.json({ ok: true }),
+      ),
+    );
+    const client = mfp.client();
+    const res = await client.fetch(`${MFP}/mfp/api/adapters/with-body`);
+    expect(res.status).toBe(200);
+    expect(calls).toBe(2);
+  }, 3_000);
+
   it('100 concurrent requests that all get 401 cause one new token request', async () => {
     mfp.emulator.protect('/mfp/api/adapters/open', { scope: '' });
     const client = mfp.client();

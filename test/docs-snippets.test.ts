@@ -29,7 +29,8 @@
  * The server: every block gets a dev server of its own (`startDevServer()` in development mode,
  * plus a `backend` / `s3cret` client allowed any scope), since snippets change server state
  * (the admin API replaces the client list). `MFP_SERVER_URL` (its URL), `MFP_CLIENT_ID=backend`
- * and `MFP_CLIENT_SECRET=s3cret` are set in the environment, and the placeholder
+ * and `MFP_CLIENT_SECRET=s3cret` (and the administrator, `MFP_ADMIN_USER`/`MFP_ADMIN_PASSWORD`
+ * `admin`/`admin`) are set in the environment, and the placeholder
  * `https://mfp.example.com` becomes its URL in every block. `http://localhost:9080` stays as it
  * is in JS/TS blocks: it is the MSW handlers' origin, served in-process. In shell blocks it is
  * the address of the CLI dev server the docs start with `--port 9080`, and becomes the URL of
@@ -259,6 +260,9 @@ const childEnv = (serverUrl: string): NodeJS.ProcessEnv => ({
   MFP_SERVER_URL: serverUrl,
   MFP_CLIENT_ID: backend.id,
   MFP_CLIENT_SECRET: backend.secret,
+  // The dev server's administrator (the DevKit default), for the admin API recipes.
+  MFP_ADMIN_USER: 'admin',
+  MFP_ADMIN_PASSWORD: 'admin',
 });
 
 interface Outcome {

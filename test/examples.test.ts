@@ -39,7 +39,9 @@ describe('examples', () => {
     });
     expect(stdout).toContain('MobileFirst dev server: http://127.0.0.1:');
     expect(stdout).toMatch(/2\. GET sample resource → 200/);
-    expect(stdout).toMatch(/3\. push message → 202/);
-    expect(stdout).toMatch(/4\. introspection → active=true/);
+    expect(stdout).toMatch(/3\. push message → 202, messageId \S+/);
+    expect(stdout).toMatch(
+      /4\. introspection → first token: 403 Bearer error="insufficient_scope", scope="accessRestricted"; token from step 2: allowed \(client test\)/,
+    );
   }, 60_000);
 });

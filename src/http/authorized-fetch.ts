@@ -312,10 +312,10 @@ export class AuthorizedFetch {
           );
         }
       } catch (error) {
-        await cancelBody(response);
+        cancelBody(response);
         throw error;
       }
-      await cancelBody(response);
+      cancelBody(response);
       response = await this.#send(exchange, prepared.headers(), token);
     }
   }

@@ -67,7 +67,7 @@ export async function followRedirects(
     const location = response.headers.get('location');
     if (location === null) break;
     if (hop >= MAX_REDIRECTS) {
-      await cancelBody(response);
+      cancelBody(response);
       throw new TypeError(
         `confidential-client: more than ${MAX_REDIRECTS} redirects from ${target.resource}`,
       );
@@ -75,7 +75,7 @@ export async function followRedirects(
     const next = new URL(location, current);
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
       // What fetch does too: a redirect may only lead to another HTTP(S) URL.
-      await cancelBody(response);
+      cancelBody(response);
       throw new TypeError(
         `confidential-client: ${target.resource} redirected to a ${next.protocol} URL; only http: and https: redirects are followed.`,
       );
@@ -89,7 +89,7 @@ export async function followRedirects(
     } else if (body !== undefined && body !== null && !prepared.replayable) {
       break; // A one-shot body cannot be sent again; let the caller see the redirect.
     }
-    await cancelBody(response);
+    cancelBody(response);
     const hopHeaders = prepared.headers();
     if (body === undefined || body === null) {
       for (const name of BODY_HEADERS) hopHeaders.delete(name);

@@ -6,6 +6,7 @@ import {
   type TokenRequestErrorDetails,
 } from '../errors/token-request-error.js';
 import { formatScope } from '../scope.js';
+import { cancelBody } from '../util/cancel-body.js';
 import { parseRetryAfter } from '../util/parse-retry-after.js';
 import { readBodyText, TOO_LARGE } from '../util/read-body-text.js';
 import { redact } from '../util/redact.js';
@@ -76,7 +77,7 @@ export async function tokenRequestFailure(
     });
 
   if (status >= 300 && status < 400) {
-    await response.body?.cancel();
+    cancelBody(response);
     const location = response.headers.get('location');
     return make(
       `the token endpoint ${url} redirected (${status}${location ? ` to ${location}` : ''}); credentials are never sent on a redirect, so set tokenUrl to the final URL.`,

@@ -21,7 +21,8 @@ export async function readBodyText(
   if (body === null) return '';
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) {
-    await body.cancel().catch(() => undefined);
+    // Not awaited: some mocks never settle a cancel (mswjs/interceptors#799).
+    body.cancel().catch(() => undefined);
     return TOO_LARGE;
   }
   const reader = body.getReader();
@@ -33,7 +34,7 @@ export async function readBodyText(
     if (done) return text + decoder.decode();
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => undefined);
+      reader.cancel().catch(() => undefined);
       return TOO_LARGE;
     }
     text += decoder.decode(value, { stream: true });

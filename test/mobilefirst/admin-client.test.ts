@@ -5,7 +5,7 @@ import {
   type AdminClientOptions,
   ConfidentialClientEntry,
   type UpsertResult,
-} from '../../src/mobilefirst/admin/index.js';
+} from '../../src/mobilefirst/index.js';
 import { MFP, useEmulator } from '../helpers/emulator.js';
 import { adminClient, CLIENTS_PATH, recordingFetch } from './admin-harness.js';
 

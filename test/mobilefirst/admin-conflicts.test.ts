@@ -3,7 +3,7 @@ import {
   AdminConflictError,
   isAdminConflictError,
   isAdminError,
-} from '../../src/mobilefirst/admin/index.js';
+} from '../../src/mobilefirst/index.js';
 import { MFP, useEmulator } from '../helpers/emulator.js';
 import { adminClient, CLIENTS_PATH, recordingFetch } from './admin-harness.js';
 

@@ -1,6 +1,6 @@
 import { ConfidentialClient } from 'confidential-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isAdminConflictError } from '../../src/mobilefirst/admin/index.js';
+import { isAdminConflictError } from '../../src/mobilefirst/index.js';
 import { useDevServer } from '../helpers/http-servers.js';
 import { adminClient, recordingFetch } from './admin-harness.js';
 

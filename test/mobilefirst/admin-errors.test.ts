@@ -1,7 +1,7 @@
 import { isTimeoutError } from 'confidential-client';
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AdminError, isAdminError } from '../../src/mobilefirst/admin/index.js';
+import { AdminError, isAdminError } from '../../src/mobilefirst/index.js';
 import { MFP, useEmulator } from '../helpers/emulator.js';
 import { adminClient, CLIENTS_PATH, recordingFetch } from './admin-harness.js';
 

@@ -1,4 +1,4 @@
-import { AdminClient, type AdminClientOptions } from '../../src/mobilefirst/admin/index.js';
+import { AdminClient, type AdminClientOptions } from '../../src/mobilefirst/index.js';
 
 /** Every request an AdminClient sent, as `METHOD /path?query`. */
 export interface RecordingFetch {

@@ -1,6 +1,6 @@
 import { isConfigurationError } from 'confidential-client';
 import { describe, expect, it } from 'vitest';
-import { AdminClient, type AdminClientOptions } from '../../src/mobilefirst/admin/index.js';
+import { AdminClient, type AdminClientOptions } from '../../src/mobilefirst/index.js';
 import { isInvalidInputError } from '../../src/mobilefirst/invalid-input-error.js';
 import { MFP, useEmulator } from '../helpers/emulator.js';
 import { adminClient, recordingFetch } from './admin-harness.js';

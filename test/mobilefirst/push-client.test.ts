@@ -1,7 +1,7 @@
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { ConfidentialClient } from '../../src/index.js';
-import { PushClient } from '../../src/mobilefirst/push/index.js';
+import { PushClient } from '../../src/mobilefirst/index.js';
 import { MFP, useEmulator } from '../helpers/emulator.js';
 import { useDevServer } from '../helpers/http-servers.js';
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { isConfidentialClientError, isTokenRequestError } from '../../src/index.js';
-import { isPushError, PushClient, PushError } from '../../src/mobilefirst/push/index.js';
+import { isPushError, PushClient, PushError } from '../../src/mobilefirst/index.js';
 import { MFP, useEmulator } from '../helpers/emulator.js';
 import { startRecordingServer, useDevServer } from '../helpers/http-servers.js';
 

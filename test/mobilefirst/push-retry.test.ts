@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PushClient, type PushRetryOptions } from '../../src/mobilefirst/push/index.js';
+import { PushClient, type PushRetryOptions } from '../../src/mobilefirst/index.js';
 import { useEmulator } from '../helpers/emulator.js';
 
 const APP = 'com.acme.app';

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isInvalidInputError } from '../../src/mobilefirst/invalid-input-error.js';
 import {
   PushClient,
   type PushNotification,
   type PushSendOutcome,
-} from '../../src/mobilefirst/push/index.js';
+} from '../../src/mobilefirst/index.js';
+import { isInvalidInputError } from '../../src/mobilefirst/invalid-input-error.js';
 import { MFP, useEmulator } from '../helpers/emulator.js';
 
 const APP = 'com.acme.app';

@@ -7,7 +7,7 @@ import {
   type PushNotification,
   type PushSendOutcome,
   type PushTarget,
-} from '../../src/mobilefirst/push/index.js';
+} from '../../src/mobilefirst/index.js';
 
 /** Type-checks `build` without running it. */
 const compileOnly = (build: () => unknown): void => void build;

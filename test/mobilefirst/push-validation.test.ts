@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isConfigurationError } from '../../src/index.js';
+import { PushClient, type PushNotification } from '../../src/mobilefirst/index.js';
 import { isInvalidInputError } from '../../src/mobilefirst/invalid-input-error.js';
-import { PushClient, type PushNotification } from '../../src/mobilefirst/push/index.js';
 import { useEmulator } from '../helpers/emulator.js';
 
 const APP = 'com.acme.app';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenValidator, ValidationResult } from '../../src/mobilefirst/validator/index.js';
+import type { TokenValidator, ValidationResult } from '../../src/mobilefirst/index.js';
 import { APP, useValidatorDevServer, useValidatorEmulator } from './validator-kit.js';
 
 interface Kit {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseBearerAuthorization } from '../../src/mobilefirst/validator/index.js';
+import { parseBearerAuthorization } from '../../src/mobilefirst/index.js';
 
 const B64TOKEN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/';
 const b64token = fc

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { HttpResponse, http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { isIntrospectionError } from '../../src/mobilefirst/validator/index.js';
+import { isIntrospectionError } from '../../src/mobilefirst/index.js';
 import { INTROSPECTION_URL, useValidatorEmulator } from './validator-kit.js';
 
 // The emulator reads the (faked) Date on every call, so one clock moves both.

@@ -1,10 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import {
-  isIntrospectionError,
-  type TokenValidator,
-} from '../../src/mobilefirst/validator/index.js';
+import { isIntrospectionError, type TokenValidator } from '../../src/mobilefirst/index.js';
 import { startRecordingServer } from '../helpers/http-servers.js';
 import { RS, useValidatorDevServer } from './validator-kit.js';
 

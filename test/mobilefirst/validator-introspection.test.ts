@@ -6,7 +6,7 @@ import {
   IntrospectionError,
   isIntrospectionError,
   type TokenValidator,
-} from '../../src/mobilefirst/validator/index.js';
+} from '../../src/mobilefirst/index.js';
 import { MFP } from '../helpers/emulator.js';
 import { INTROSPECTION_URL, RS, useValidatorEmulator } from './validator-kit.js';
 

@@ -1,9 +1,6 @@
 import { afterEach } from 'vitest';
 import type { ConfidentialClient } from '../../src/index.js';
-import {
-  TokenValidator,
-  type TokenValidatorSettings,
-} from '../../src/mobilefirst/validator/index.js';
+import { TokenValidator, type TokenValidatorSettings } from '../../src/mobilefirst/index.js';
 import type { MobileFirstEmulatorOptions } from '../../src/testing/index.js';
 import { MFP, useEmulator } from '../helpers/emulator.js';
 import { useDevServer } from '../helpers/http-servers.js';

@@ -7,7 +7,7 @@ import type {
   IntrospectionData,
   TokenValidator,
   TokenValidatorSettings,
-} from '../../src/mobilefirst/validator/index.js';
+} from '../../src/mobilefirst/index.js';
 import { useValidatorDevServer } from './validator-kit.js';
 
 declare module 'fastify' {

@@ -4,7 +4,7 @@ import {
   TokenValidator,
   type TokenValidatorOptions,
   validatorDefaults,
-} from '../../src/mobilefirst/validator/index.js';
+} from '../../src/mobilefirst/index.js';
 
 const CREDENTIALS = { clientId: 'rs', clientSecret: 'rs-secret' };
 

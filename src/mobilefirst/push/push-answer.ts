@@ -182,7 +182,7 @@ export function responseError(
   cause?: unknown,
 ): PushError {
   const acted = call.operation !== 'get';
-  void cancelBody(response);
+  cancelBody(response);
   return new PushError(
     `push ${call.operation} for application "${call.applicationId}" got ${response.status}${acted ? ' (the service accepted it)' : ''}, but ${what}.`,
     {

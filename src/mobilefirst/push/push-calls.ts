@@ -111,7 +111,8 @@ export class PushCalls {
   delete(messageId: string, signal: AbortSignal | undefined): Promise<Attempted<void>> {
     const path = `/messages/${encodeURIComponent(messageId)}`;
     const request = this.#request('delete', path, 'DELETE', undefined, messageId);
-    return this.#retried(request, cancelBody, { token: signal, send: signal }, signal, false);
+    const release = async (response: Response) => cancelBody(response);
+    return this.#retried(request, release, { token: signal, send: signal }, signal, false);
   }
 
   /**

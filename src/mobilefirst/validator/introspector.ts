@@ -81,11 +81,11 @@ export class Introspector {
     let own = await this.#ownToken();
     let response = await this.#send(own, token);
     if (response.status === 401 || response.status === 403) {
-      discard(response);
+      cancelBody(response);
       own = await this.#ownToken(own);
       response = await this.#send(own, token);
       if (response.status === 401 || response.status === 403) {
-        discard(response);
+        cancelBody(response);
         throw new IntrospectionError(
           'rejected',
           url,
@@ -95,11 +95,11 @@ export class Introspector {
       }
     }
     if (response.status === 409) {
-      discard(response);
+      cancelBody(response);
       return CONFLICT;
     }
     if (response.status !== 200) {
-      discard(response);
+      cancelBody(response);
       throw new IntrospectionError(
         'status',
         url,
@@ -175,15 +175,6 @@ export class Introspector {
     }
     return text;
   }
-}
-
-/**
- * Releases a body nobody reads, without waiting: under MSW 2.15 (@mswjs/interceptors 0.41) the
- * promise of `body.cancel()` on a mocked response never settles (mswjs/interceptors#799), and
- * nothing here needs it to.
- */
-function discard(response: Response): void {
-  void cancelBody(response);
 }
 
 /** A short description of a caught value for a message: core errors never hold a secret. */
