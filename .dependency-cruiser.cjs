@@ -70,9 +70,13 @@ module.exports = {
       name: 'cli-uses-public-entries-only',
       severity: 'error',
       comment:
-        'The CLI is a user of the package: it imports the core and the other entries by their public specifiers, never their internals.',
+        'The CLI is a user of the package: it imports the core and the other entries by their public specifiers, never their internals; only the stateless helpers of src/util/ are shared as modules.',
       from: { path: '^src/cli/' },
-      to: { path: '^src/', pathNot: '^src/cli/', dependencyTypesNot: ['aliased-tsconfig'] },
+      to: {
+        path: '^src/',
+        pathNot: '^src/(cli|util)/',
+        dependencyTypesNot: ['aliased-tsconfig'],
+      },
     },
     {
       name: 'products-on-the-public-core',
