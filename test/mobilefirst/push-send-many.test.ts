@@ -120,6 +120,30 @@ describe('sending many', () => {
     expect(e.emulator.pushMessages()).toHaveLength(1);
   });
 
+  it('a payload JSON cannot carry fails that message only: the batch keeps every other result', async () => {
+    const push = new PushClient({ client: e.client(), applicationId: APP });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const input = [
+      { message: { alert: 'one' } },
+      { message: { alert: 'two' }, settings: { apns: { payload: { n: 10n } } } },
+      { message: { alert: 'three' }, settings: { gcm: { payload: cyclic } } },
+      { message: { alert: 'four' } },
+    ] as unknown as PushNotification[];
+    const results = await push.sendAll(input, { concurrency: 1 });
+    expect(results.map((r) => r.ok)).toEqual([true, false, false, true]);
+    for (const i of [1, 2]) {
+      const failure = results[i] as Extract<PushSendOutcome, { ok: false }>;
+      expect(isInvalidInputError(failure.error)).toBe(true);
+      expect(failure.error.message).toContain('must be JSON-serializable');
+      expect(failure.mayHaveBeenSent).toBe(false);
+    }
+    expect(
+      e.emulator.pushMessages().map((m) => (m.body.message as { alert: string }).alert),
+    ).toEqual(['one', 'four']);
+    await expect(push.send(input[1] as PushNotification)).rejects.toSatisfy(isInvalidInputError);
+  });
+
   it('a message whose answer was lost is reported as maybe sent, and not sent again', async () => {
     const push = new PushClient({ client: e.client(), applicationId: APP });
     e.emulator.failNextPushRequests(1, { kind: 'server-error', status: 502, accepted: true });

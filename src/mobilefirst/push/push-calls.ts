@@ -140,12 +140,19 @@ export class PushCalls {
     } catch (error) {
       return failed(error, 0, false);
     }
-    const run = await this.send(
-      notification,
-      { token: signal, send: undefined },
-      signal,
-      retryMaybeSent,
-    );
+    let run: Attempted<PushSendResult>;
+    try {
+      run = await this.send(
+        notification,
+        { token: signal, send: undefined },
+        signal,
+        retryMaybeSent,
+      );
+    } catch (error) {
+      // Never expected, but a batch must not lose its other results over one message: reported
+      // as possibly sent, since nothing tells otherwise.
+      return failed(error, 1, true);
+    }
     if (!run.ok) return failed(run.error, run.attempts, run.mayHaveBeenSent);
     const { messageId } = run.value;
     return { ok: true, index, notification, messageId, attempts: run.attempts };

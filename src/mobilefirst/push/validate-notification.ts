@@ -228,4 +228,14 @@ export function validateNotification(value: unknown, path = ''): void {
   if (!isPlainObject(value)) fail(path === '' ? 'notification' : path, 'must be an object.');
   if (value.message === undefined) fail(join(path, 'message'), 'is required: { alert: "…" }.');
   notification(value, path);
+  // Payloads are checked as objects, not field by field: what JSON cannot carry must fail here,
+  // before any request, not halfway through a batch.
+  try {
+    JSON.stringify(value);
+  } catch {
+    fail(
+      path === '' ? 'notification' : path,
+      'must be JSON-serializable: a payload holds a value JSON cannot carry (a BigInt, a cycle, a toJSON that throws).',
+    );
+  }
 }
