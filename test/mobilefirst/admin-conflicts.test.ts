@@ -97,3 +97,30 @@ describe('a second writer between the read and the write', () => {
     expect(ids()).toEqual(['test', 'admin', 'push', 'backend']);
   });
 });
+
+describe('writes of one AdminClient at once', () => {
+  it('run one after another: none is lost, each reported as what it did', async () => {
+    const admin = adminClient(MFP);
+    const results = await Promise.all(
+      ['a1', 'b1', 'c1', 'd1'].map((id) =>
+        admin.upsert({ id, secret: `${id}-secret`, allowedScope: 'x' }),
+      ),
+    );
+    expect(results.map((r) => r.action)).toEqual(['created', 'created', 'created', 'created']);
+    expect(ids()).toEqual(['test', 'admin', 'push', 'a1', 'b1', 'c1', 'd1']);
+    const removed = await Promise.all([admin.remove('a1'), admin.remove('c1'), admin.remove('zz')]);
+    expect(removed).toEqual([true, true, false]);
+    expect(ids()).toEqual(['test', 'admin', 'push', 'b1', 'd1']);
+  });
+
+  it('a failed write does not block the next one', async () => {
+    const admin = adminClient(MFP);
+    h.emulator.failNextAdminWrite({ details: 'disk full' });
+    const [first, second] = await Promise.allSettled([
+      admin.upsert({ id: 'e1', secret: 'e1-secret', allowedScope: 'x' }),
+      admin.upsert({ id: 'f1', secret: 'f1-secret', allowedScope: 'x' }),
+    ]);
+    expect(first.status).toBe('rejected');
+    expect(second).toMatchObject({ status: 'fulfilled', value: { action: 'created' } });
+  });
+});

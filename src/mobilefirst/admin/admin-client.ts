@@ -66,6 +66,8 @@ const MAX_RETRIES = 10;
 export class AdminClient {
   readonly #options: ResolvedAdminOptions;
   readonly #http: AdminHttp;
+  /** The last write in line: the next one starts when it has settled. */
+  #writes: Promise<void> = Promise.resolve();
 
   /**
    * @param options - Server, runtime, administrator credentials and limits.
@@ -178,14 +180,34 @@ export class AdminClient {
     return list;
   }
 
-  /** Read, modify, read again and compare, write: see the class documentation. */
-  async #change<T>(
+  /**
+   * Read, modify, read again and compare, write: see the class documentation. The writes of one
+   * `AdminClient` run one after another: two of them interleaving would both pass the compare and
+   * the second PUT would drop the first one's change.
+   */
+  #change<T>(
     operation: 'upsert' | 'remove',
     id: string,
     retries: number,
     signal: AbortSignal | undefined,
     modify: (list: readonly WireClient[]) => { list: WireClient[] | undefined; result: T },
   ): Promise<T> {
+    const run = this.#writes.then(() => this.#changeNow(operation, id, retries, signal, modify));
+    this.#writes = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  async #changeNow<T>(
+    operation: 'upsert' | 'remove',
+    id: string,
+    retries: number,
+    signal: AbortSignal | undefined,
+    modify: (list: readonly WireClient[]) => { list: WireClient[] | undefined; result: T },
+  ): Promise<T> {
+    signal?.throwIfAborted();
     const secrets = [...this.#options.secrets];
     let base = await this.#read(secrets, signal);
     for (let attempt = 1; ; attempt++) {
