@@ -105,6 +105,34 @@ describe('introspection cache', () => {
     expect((await untilExp.validate(`Bearer ${token}`, 'orders.read')).ok).toBe(false);
   });
 
+  it('clearCache() beats a check under way: its answer reaches its caller but is not cached', async () => {
+    const token = await t.appToken();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    t.mf.server.use(
+      http.post(INTROSPECTION_URL, async () => {
+        calls++;
+        if (calls === 1) await gate; // the first answer is "active", still in transit
+        return HttpResponse.json(
+          calls === 1
+            ? { active: true, scope: 'orders.read', client_id: 'app', exp: Date.now() + 3_600_000 }
+            : { active: false },
+        );
+      }),
+    );
+    const validator = t.validator();
+    const inTransit = validator.validate(`Bearer ${token}`, 'orders.read');
+    await vi.waitFor(() => expect(calls).toBe(1));
+    validator.clearCache(); // say, after revoking the token at the server
+    release();
+    expect((await inTransit).ok).toBe(true);
+    expect((await validator.validate(`Bearer ${token}`, 'orders.read')).ok).toBe(false);
+    expect(calls).toBe(2);
+  });
+
   it('is a bounded LRU: the least recently used token goes first', async () => {
     const [a, b, c] = await Promise.all([
       t.appToken('orders.read a'),

@@ -69,6 +69,35 @@ describe('introspection over real HTTP', () => {
     }
   });
 
+  it('an answer whose body stalls: "unreachable" after introspectionTimeout, the token not pinned', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"active":'); // then nothing: the headers came, the body never ends
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const validator = t.validator({
+        introspectionUrl: `http://127.0.0.1:${port}/i`,
+        introspectionTimeout: 200,
+      });
+      const started = Date.now();
+      const [first, second] = await Promise.all([
+        introspectionError(validator, 'Bearer stalled'),
+        introspectionError(validator, 'Bearer stalled'),
+      ]);
+      expect(first).toBe(second); // one shared check
+      expect(first.reason).toBe('unreachable');
+      expect(first.message).toContain('no complete answer within 200 ms');
+      expect(Date.now() - started).toBeLessThan(2_000);
+      // Not pinned: the next check of the same token asks again, and ends in time again.
+      expect((await introspectionError(validator, 'Bearer stalled')).reason).toBe('unreachable');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('reads at most 256 KiB of an answer', async () => {
     const big = JSON.stringify({ active: true, pad: 'x'.repeat(300 * 1024) });
     const server = await startRecordingServer(() => ({ body: big }));

@@ -1,4 +1,4 @@
-import type { AccessToken, ConfidentialClient } from 'confidential-client';
+import { type AccessToken, type ConfidentialClient, TimeoutError } from 'confidential-client';
 import { cancelBody } from '../../util/cancel-body.js';
 import { readBodyText, TOO_LARGE } from '../../util/read-body-text.js';
 import { redact } from '../../util/redact.js';
@@ -76,14 +76,27 @@ export class Introspector {
    * @throws {IntrospectionError} The answer could not be had or read.
    */
   async introspect(token: string): Promise<IntrospectionAnswer> {
+    // One deadline for the whole check: the validator's own token, the request and the body (a
+    // server that sends its headers, then stalls, must not hold a resource's request open).
+    const { timeout } = this.#config;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new TimeoutError(this.#shown, timeout)), timeout);
+    try {
+      return await this.#introspect(token, deadline.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #introspect(token: string, signal: AbortSignal): Promise<IntrospectionAnswer> {
     const { client } = this.#config;
     const url = this.#shown;
-    let own = await this.#ownToken();
-    let response = await this.#send(own, token);
+    let own = await this.#ownToken(signal);
+    let response = await this.#send(own, token, signal);
     if (response.status === 401 || response.status === 403) {
       cancelBody(response);
-      own = await this.#ownToken(own);
-      response = await this.#send(own, token);
+      own = await this.#ownToken(signal, own);
+      response = await this.#send(own, token, signal);
       if (response.status === 401 || response.status === 403) {
         cancelBody(response);
         throw new IntrospectionError(
@@ -107,7 +120,7 @@ export class Introspector {
         { status: response.status },
       );
     }
-    const data = parseIntrospectionResponse(await this.#read(response), url);
+    const data = parseIntrospectionResponse(await this.#read(response, signal), url);
     return data === undefined ? INACTIVE : { kind: 'active', data };
   }
 
@@ -115,12 +128,12 @@ export class Introspector {
    * The validator's token; a new one when `refused` is the token the endpoint just refused
    * (compare-and-invalidate: a newer token another call already got is used as it is).
    */
-  async #ownToken(refused?: AccessToken): Promise<AccessToken> {
+  async #ownToken(signal: AbortSignal, refused?: AccessToken): Promise<AccessToken> {
     const { client } = this.#config;
     const url = this.#shown;
     try {
       if (refused !== undefined) await client.invalidate(refused);
-      return await client.getToken({ scope: INTROSPECTION_SCOPE });
+      return await client.getToken({ scope: INTROSPECTION_SCOPE, signal });
     } catch (cause) {
       throw new IntrospectionError(
         'token',
@@ -131,11 +144,11 @@ export class Introspector {
     }
   }
 
-  async #send(own: AccessToken, token: string): Promise<Response> {
-    const { client, url: endpoint, timeout } = this.#config;
+  async #send(own: AccessToken, token: string, signal: AbortSignal): Promise<Response> {
+    const { client, url: endpoint } = this.#config;
     try {
       // Our own Authorization header: client.fetch sends it as is, with no 401/403 recovery of
-      // its own (that is done above), and applies the time limit.
+      // its own (that is done above). The signal covers the body too, unlike a timeout.
       return await client.fetch(endpoint, {
         method: 'POST',
         headers: {
@@ -145,7 +158,7 @@ export class Introspector {
         },
         body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
         redirect: 'manual',
-        timeout,
+        signal,
       });
     } catch (cause) {
       // A custom fetch's error is not ours: keep both tokens out of its message.
@@ -154,16 +167,16 @@ export class Introspector {
     }
   }
 
-  async #read(response: Response): Promise<string> {
+  async #read(response: Response, signal: AbortSignal): Promise<string> {
     const url = this.#shown;
     let text: string | typeof TOO_LARGE;
     try {
       text = await readBodyText(response, MAX_INTROSPECTION_RESPONSE_BYTES);
     } catch (cause) {
-      throw new IntrospectionError('unreachable', url, `the answer was cut off.`, {
-        status: 200,
-        cause,
-      });
+      const why = signal.aborted
+        ? `no complete answer within ${this.#config.timeout} ms (introspectionTimeout)`
+        : 'the answer was cut off';
+      throw new IntrospectionError('unreachable', url, `${why}.`, { status: 200, cause });
     }
     if (text === TOO_LARGE) {
       throw new IntrospectionError(

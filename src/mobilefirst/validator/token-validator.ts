@@ -58,6 +58,11 @@ export class TokenValidator implements AsyncDisposable {
   readonly #introspector: Introspector;
   readonly #cache: IntrospectionCache;
   readonly #inFlight = new Map<string, Promise<IntrospectionAnswer>>();
+  /**
+   * Bumped by `clearCache()` and `close()`: an answer that left the server before them is handed
+   * to its callers but not cached (a token revoked meanwhile must not come back from the cache).
+   */
+  #generation = 0;
 
   /**
    * @param options - A `client`, or the options to make one, plus `introspectionUrl`,
@@ -217,17 +222,23 @@ export class TokenValidator implements AsyncDisposable {
     return protectListener(this.#bound(requiredScope), handler, this.#options.logger);
   }
 
-  /** Forgets every cached introspection answer (after revoking tokens at the server, say). */
+  /**
+   * Forgets every cached introspection answer (after revoking tokens at the server, say). Checks
+   * under way still answer their callers, but what they learn is not cached.
+   */
   clearCache(): void {
+    this.#generation++;
+    this.#inFlight.clear();
     this.#cache.clear();
   }
 
   /**
-   * Clears the cache and closes the client if the validator made it (a client passed in as
-   * `client` stays open). Later validations fail with an {@link IntrospectionError}.
+   * Clears the cache and closes the client if the validator made it: later validations then fail
+   * with an {@link IntrospectionError}. A client passed in as `client` stays open (it is yours),
+   * and so validations through it go on working.
    */
   async close(): Promise<void> {
-    this.#cache.clear();
+    this.clearCache();
     if (this.#options.ownsClient) await this.#options.client.close();
   }
 
@@ -270,11 +281,19 @@ export class TokenValidator implements AsyncDisposable {
     if (cached !== undefined) return { kind: 'active', data: cached };
     let pending = this.#inFlight.get(key);
     if (pending === undefined) {
-      pending = this.#introspector.introspect(token).then((answer) => {
-        if (answer.kind === 'active') this.#cache.set(key, answer.data, this.#options.now());
-        return answer;
+      const generation = this.#generation;
+      const request: Promise<IntrospectionAnswer> = this.#introspector
+        .introspect(token)
+        .then((answer) => {
+          if (answer.kind === 'active' && generation === this.#generation) {
+            this.#cache.set(key, answer.data, this.#options.now());
+          }
+          return answer;
+        });
+      pending = request;
+      const cleared = request.finally(() => {
+        if (this.#inFlight.get(key) === request) this.#inFlight.delete(key);
       });
-      const cleared = pending.finally(() => this.#inFlight.delete(key));
       // The cleanup branch must not report a rejection nobody awaits: callers await `pending`.
       cleared.catch(() => undefined);
       this.#inFlight.set(key, pending);
