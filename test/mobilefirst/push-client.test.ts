@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { ConfidentialClient } from '../../src/index.js';
@@ -236,5 +238,31 @@ describe('PushClient over real HTTP (the dev server)', () => {
     expect(ids.size).toBe(25);
     const mine = e2e.dev.emulator.pushMessages().filter((m) => m.appId === APP);
     expect(mine).toHaveLength(2 + 25);
+  });
+
+  it('a 202 whose body stalls ends within timeout (body included), reported as maybe sent', async () => {
+    const stalling = createServer((req, res) => {
+      req.resume();
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.write('{"messageId":'); // then nothing
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = stalling.address() as AddressInfo;
+      const push = new PushClient({
+        client: { serverUrl: e2e.dev.url, clientId: 'test', clientSecret: 'test' },
+        applicationId: APP,
+        pushUrl: `http://127.0.0.1:${port}/imfpush/v1`,
+        timeout: 200,
+      });
+      const started = Date.now();
+      const [result] = await push.sendAll([{ message: { alert: 'stalled' } }]);
+      expect(result).toMatchObject({ ok: false, mayHaveBeenSent: true, attempts: 1 });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      await push.close();
+    } finally {
+      stalling.closeAllConnections();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
   });
 });

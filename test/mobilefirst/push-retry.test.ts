@@ -61,10 +61,17 @@ describe('push retries', () => {
     expect(requests()).toBe(3);
   });
 
-  it('retries a 503 with Retry-After (the service says it did nothing)', async () => {
-    e.emulator.failNextPushRequests(1, { kind: 'server-error', status: 503, retryAfter: 1 });
-    await expect(run((await push()).send(hello))).resolves.toBeDefined();
-    expect(requests()).toBe(2);
+  it('does not retry a send after a 503 with Retry-After: HTTP does not say it did nothing', async () => {
+    e.emulator.failNextPushRequests(1, {
+      kind: 'server-error',
+      status: 503,
+      retryAfter: 0,
+      accepted: true,
+    });
+    const error = await run((await push()).send(hello).catch((caught: unknown) => caught));
+    expect(error).toMatchObject({ name: 'PushError', status: 503, mayHaveBeenSent: true });
+    expect(requests()).toBe(1);
+    expect(e.emulator.pushMessages()).toHaveLength(1); // once, not twice
   });
 
   it.each([

@@ -120,6 +120,31 @@ describe('sending many', () => {
     expect(e.emulator.pushMessages()).toHaveLength(1);
   });
 
+  it('a Retry-After longer than maxRetryAfter holds every sender: the rest fail unsent, not one request each', async () => {
+    const client = e.client();
+    await client.getToken({ scope: WRITE });
+    e.emulator.failNextPushRequests(1_000, { kind: 'rate-limit', retryAfter: 120 });
+    const counter = countingFetch(5);
+    const push = new PushClient({ client: e.client({ fetch: counter.fetch }), applicationId: APP });
+    const results = await push.sendAll(notifications(50), { concurrency: 4 });
+    expect(results).toHaveLength(50);
+    expect(results.every((r) => !r.ok)).toBe(true);
+    // Those already under way when the first 429 came, and no more.
+    expect(counter.seen.requests).toBeLessThanOrEqual(4);
+    const unsent = results.filter((r) => !r.ok && r.attempts === 0);
+    expect(unsent.length).toBeGreaterThanOrEqual(46);
+    for (const r of unsent) {
+      expect(r).toMatchObject({
+        mayHaveBeenSent: false,
+        error: { name: 'PushError', status: 429 },
+      });
+      expect((r as unknown as { error: { retryAfter: number } }).error.retryAfter).toBeGreaterThan(
+        100_000,
+      );
+    }
+    expect(e.emulator.pushMessages()).toHaveLength(0);
+  });
+
   it('a payload JSON cannot carry fails that message only: the batch keeps every other result', async () => {
     const push = new PushClient({ client: e.client(), applicationId: APP });
     const cyclic: Record<string, unknown> = {};
@@ -299,6 +324,7 @@ describe('sending many', () => {
     it.each([
       [{ concurrency: 0 }, 'concurrency'],
       [{ concurrency: 1.5 }, 'concurrency'],
+      [{ concurrency: 2_000_000 }, 'concurrency'],
       [{ signal: 'stop' }, 'signal'],
       [{ retryMaybeSent: 'yes' }, 'retryMaybeSent'],
     ])('rejects bad options at once: %o', async (options, field) => {

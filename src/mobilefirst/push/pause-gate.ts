@@ -21,6 +21,11 @@ export class PauseGate {
     this.#until = Math.max(this.#until, Date.now() + ms);
   }
 
+  /** How long the pause under way has left, in ms (0 when none). */
+  get left(): number {
+    return Math.max(0, this.#until - Date.now());
+  }
+
   /**
    * Waits until no pause is under way (at once when none is).
    *

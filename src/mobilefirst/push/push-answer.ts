@@ -89,11 +89,12 @@ function advice(call: PushCall, response: Response): string {
 }
 
 /**
- * Whether an error status leaves the push service possibly having acted: every 5xx but a 503 with
- * `Retry-After` (the service says it is unavailable, not that it failed half-way).
+ * Whether an error status leaves the push service possibly having acted: every 5xx. A `503` with
+ * `Retry-After` usually comes from a server that did nothing, but HTTP does not promise it, and a
+ * message must not reach devices twice: only `408` and `429` say for sure that it was not acted on.
  */
-function mayHaveActed(status: number, retryAfter: number | undefined): boolean {
-  return status >= 500 && !(status === 503 && retryAfter !== undefined);
+function mayHaveActed(status: number): boolean {
+  return status >= 500;
 }
 
 /**
@@ -131,7 +132,7 @@ export async function statusError(
       status: response.status,
       serverMessage,
       retryAfter,
-      mayHaveBeenSent: call.operation !== 'get' && mayHaveActed(response.status, retryAfter),
+      mayHaveBeenSent: call.operation !== 'get' && mayHaveActed(response.status),
       response,
     },
   );

@@ -7,14 +7,19 @@
  * @internal
  */
 
-import { type ConfidentialClientError, isConfidentialClientError } from 'confidential-client';
+import {
+  type ConfidentialClientError,
+  isConfidentialClientError,
+  TimeoutError,
+} from 'confidential-client';
 import { cancelBody } from '../../util/cancel-body.js';
+import { onAbort } from '../../util/on-abort.js';
 import type { PushNotification } from './notification.js';
 import { PauseGate } from './pause-gate.js';
 import { type PushCall, RESULT_BODY_LIMIT, readResult, responseError } from './push-answer.js';
 import type { ResolvedPushClientOptions } from './push-client-options.js';
 import type { PushOperation } from './push-error.js';
-import { abortedError, requestError } from './push-failures.js';
+import { abortedError, heldError, requestError } from './push-failures.js';
 import type {
   PushBulkResult,
   PushMessageDetails,
@@ -39,7 +44,7 @@ export class PushCalls {
 
   constructor(options: ResolvedPushClientOptions) {
     this.#options = options;
-    this.#transport = new PushTransport(options.client, options.timeout);
+    this.#transport = new PushTransport(options.client);
     const app = `push.application.${options.applicationId}`;
     // Elements, never a string to split: the application ID is one element whatever it holds.
     this.#writeScope = ['messages.write', app];
@@ -176,12 +181,38 @@ export class PushCalls {
     signal: AbortSignal | undefined,
     retryMaybeSent: boolean,
   ): Promise<Attempted<T>> {
-    return withRetries(async () => read(await this.#transport.attempt(request, signals)), {
+    const { timeout } = this.#options;
+    const once = async () => {
+      // One deadline for the request and its answer's body: a service that sends its headers,
+      // then stalls, must not hold a message (and its batch) forever. The caller's signal still
+      // ends it early.
+      const deadline = new AbortController();
+      const timer = setTimeout(
+        () => deadline.abort(new TimeoutError(request.call.url, timeout)),
+        timeout,
+      );
+      const caller = signals.send;
+      if (caller?.aborted) deadline.abort(caller.reason);
+      const unlink =
+        caller?.aborted === false ? onAbort(caller, (r) => deadline.abort(r)) : undefined;
+      try {
+        const response = await this.#transport.attempt(request, {
+          token: signals.token,
+          send: deadline.signal,
+        });
+        return await read(response);
+      } finally {
+        clearTimeout(timer);
+        unlink?.();
+      }
+    };
+    return withRetries(once, {
       policy: this.#options.retry,
       gate: this.#gate,
       signal,
       retryMaybeSent,
       aborted: (reason, mayHaveBeenSent) => abortedError(request.call, reason, mayHaveBeenSent),
+      held: (left) => heldError(request.call, left),
     });
   }
 

@@ -40,8 +40,10 @@ export interface PushClientOptions {
    */
   readonly pushUrl?: string | URL | undefined;
   /**
-   * Time limit of one request in ms, until the answer's headers arrive.
-   * @default the client's `requestTimeout` (none unless set)
+   * Time limit of one request in ms, its answer's body included (a service that stalls must not
+   * hold a message, or its batch, forever). A request that times out may have been acted on:
+   * `mayHaveBeenSent`.
+   * @default 30000
    */
   readonly timeout?: number | undefined;
   /**
@@ -52,6 +54,9 @@ export interface PushClientOptions {
   readonly retry?: PushRetryOptions | false | undefined;
 }
 
+/** The default {@link PushClientOptions.timeout}: 30 s, as the AdminClient's. */
+const DEFAULT_TIMEOUT = 30_000;
+
 /** {@link PushClientOptions}, checked. @internal */
 export interface ResolvedPushClientOptions {
   readonly client: ConfidentialClient;
@@ -60,7 +65,7 @@ export interface ResolvedPushClientOptions {
   readonly applicationId: string;
   /** Without a trailing `/`. */
   readonly pushUrl: string;
-  readonly timeout: number | undefined;
+  readonly timeout: number;
   readonly retry: ResolvedPushRetry;
 }
 
@@ -167,5 +172,5 @@ export function resolvePushClientOptions(options: PushClientOptions): ResolvedPu
   const ownsClient = !isClient(options.client);
   const client = clientFrom(options.client, explicit && new URL(explicit).origin);
   const pushUrl = explicit ?? new URL(client.tokenUrl).origin + PUSH_PATH;
-  return { client, ownsClient, applicationId, pushUrl, timeout, retry };
+  return { client, ownsClient, applicationId, pushUrl, timeout: timeout ?? DEFAULT_TIMEOUT, retry };
 }

@@ -20,6 +20,9 @@ import { runPool } from './run-pool.js';
 import { validateNotification } from './validate-notification.js';
 import type { Attempted } from './with-retries.js';
 
+/** The most requests `sendAll`/`sendEach` keep in flight: far beyond what a push service takes. */
+const MAX_CONCURRENCY = 1_024;
+
 /**
  * A typed client of the MobileFirst push REST API (`/imfpush/v1`) for one application, on a
  * {@link ConfidentialClient}: each call asks the client for a token with the scope elements the
@@ -214,8 +217,11 @@ export class PushClient implements AsyncDisposable {
     options: SendManyOptions = {},
   ): AsyncGenerator<PushSendOutcome, void, undefined> {
     const { concurrency = 8, signal, retryMaybeSent = false } = options;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new InvalidInputError('concurrency', 'must be a whole number ≥ 1.');
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+      throw new InvalidInputError(
+        'concurrency',
+        `must be a whole number from 1 to ${MAX_CONCURRENCY} (each is a request in flight and a worker).`,
+      );
     }
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new InvalidInputError('signal', 'must be an AbortSignal.');

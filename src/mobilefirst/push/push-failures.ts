@@ -113,3 +113,26 @@ export function abortedError(call: PushCall, reason: unknown, mayHaveBeenSent: b
     { operation: call.operation, reason: 'aborted', url: call.url, mayHaveBeenSent, cause: reason },
   );
 }
+
+/**
+ * The error of a call not sent because the push service asked every sender to wait (`429` with a
+ * `Retry-After`) longer than `retry.maxRetryAfter`.
+ *
+ * @param call - What was not sent.
+ * @param left - How long the service's wait has left, ms.
+ * @returns A `PushError` with status 429 and `retryAfter`, never sent.
+ * @internal
+ */
+export function heldError(call: PushCall, left: number): PushError {
+  return new PushError(
+    `push ${call.operation} for application "${call.applicationId}" was not sent: the push service asked to wait ${Math.ceil(left / 1000)} s more (429 Retry-After), longer than retry.maxRetryAfter.`,
+    {
+      operation: call.operation,
+      reason: 'status',
+      url: call.url,
+      status: 429,
+      retryAfter: left,
+      mayHaveBeenSent: false,
+    },
+  );
+}

@@ -112,10 +112,10 @@ function stripUndefined(value: object): Partial<PushRetryOptions> {
 
 /**
  * What a failure of one attempt allows:
- * - `safe`: the service surely did not act (408, 429, 503 with `Retry-After`, a connection never
- *   made; for a GET, any 5xx, timeout or lost connection): retried;
- * - `maybe-sent`: it may have acted (500, 502, 504, 503 without `Retry-After`, a timeout or a
- *   connection lost after sending): retried only when the caller opts in;
+ * - `safe`: the service surely did not act (408, 429, a connection never made; for a GET, any
+ *   5xx, timeout or lost connection): retried;
+ * - `maybe-sent`: it may have acted (any 5xx, a timeout or a connection lost after sending):
+ *   retried only when the caller opts in;
  * - `final`: asking again gets the same answer (4xx, a token the client cannot get, bad input,
  *   an abort, an accepted request whose answer was unreadable).
  *

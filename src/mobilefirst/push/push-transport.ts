@@ -40,15 +40,10 @@ export interface AttemptSignals {
  */
 export class PushTransport {
   readonly #client: ConfidentialClient;
-  readonly #timeout: number | undefined;
 
-  /**
-   * @param client - The client whose tokens and `fetch` are used.
-   * @param timeout - Time limit of one request in ms; `undefined`: the client's `requestTimeout`.
-   */
-  constructor(client: ConfidentialClient, timeout: number | undefined) {
+  /** @param client - The client whose tokens and `fetch` are used. */
+  constructor(client: ConfidentialClient) {
     this.#client = client;
-    this.#timeout = timeout;
   }
 
   /**
@@ -80,8 +75,8 @@ export class PushTransport {
         headers,
         body: body ?? null,
         scope,
+        // The caller's deadline: it covers the answer's body too, unlike a timeout.
         signal: signals.send ?? null,
-        timeout: this.#timeout,
       });
     } catch (error) {
       throw requestError(call, error, signals.send);

@@ -24,6 +24,8 @@ export interface RetryRun {
   readonly retryMaybeSent: boolean;
   /** The error that reports an abort during a wait. */
   aborted(reason: unknown, mayHaveBeenSent: boolean): unknown;
+  /** The error of a call not sent because the service asked every sender to wait `left` ms. */
+  held(left: number): unknown;
 }
 
 /** What a call came to, after its retries. @internal */
@@ -55,10 +57,13 @@ function nextDelay(
   if (attempts > policy.retries) return undefined;
   const status = isPushError(error) ? error.status : undefined;
   const retryAfter = isPushError(error) ? error.retryAfter : undefined;
-  if (retryAfter !== undefined && retryAfter > policy.maxRetryAfter) return undefined;
   const delay = Math.max(backoff(policy, attempts), retryAfter ?? 0);
+  // The service asked every sender to wait: hold them all, even when this call gives up (a wait
+  // longer than maxRetryAfter then fails the others at once, unsent, instead of each asking).
+  if (status === 429 && retryAfter !== undefined) run.gate.pause(retryAfter);
+  if (retryAfter !== undefined && retryAfter > policy.maxRetryAfter) return undefined;
   if (Date.now() - start + delay > policy.maxRetryTime) return undefined;
-  if (status === 429 || (status === 503 && retryAfter !== undefined)) run.gate.pause(delay);
+  if (status === 429) run.gate.pause(delay);
   return delay;
 }
 
@@ -79,6 +84,10 @@ export async function withRetries<T>(
   let mayHaveBeenSent = false;
   // Bounded: nextDelay() ends it after policy.retries retries or policy.maxRetryTime.
   for (let attempts = 1; ; attempts++) {
+    const left = run.gate.left;
+    if (left > run.policy.maxRetryAfter) {
+      return { ok: false, error: run.held(left), attempts: attempts - 1, mayHaveBeenSent };
+    }
     try {
       await run.gate.wait(run.signal);
     } catch (reason) {
