@@ -25,6 +25,12 @@ describe('a client is checked before anything is sent', () => {
     ['an empty id', { id: '', secret: 's', allowedScope: '' }, 'client.id'],
     ['a non-ASCII id', { id: 'café', secret: 's', allowedScope: '' }, 'client.id'],
     ['an id that is not a string', { id: 42, secret: 's', allowedScope: '' }, 'client.id'],
+    [
+      'an id with a colon (HTTP Basic)',
+      { id: 'bad:id', secret: 's', allowedScope: '' },
+      'client.id',
+    ],
+    ['an id with a trailing space', { id: 'bad ', secret: 's', allowedScope: '' }, 'client.id'],
     ['an empty secret', { id: 'a', secret: '', allowedScope: '' }, 'client.secret'],
     ['a non-ASCII secret', { id: 'a', secret: 'sécret', allowedScope: '' }, 'client.secret'],
     [

@@ -161,10 +161,16 @@ describe('validation answers over MSW', () => {
   });
 
   describe('scope semantics', () => {
-    it('admits any active token when the required scope is empty', async () => {
+    it('admits any active token for [] on purpose; an empty string is refused as a slip', async () => {
       const token = await t.appToken('orders.read');
       expect((await t.validator().validate(`Bearer ${token}`, [])).ok).toBe(true);
-      expect((await t.validator().validate(`Bearer ${token}`, '')).ok).toBe(true);
+      for (const empty of ['', '  ']) {
+        await expect(t.validator().validate(`Bearer ${token}`, empty)).rejects.toMatchObject({
+          name: 'ConfigurationError',
+          option: 'requiredScope',
+        });
+        expect(() => t.validator().express(empty)).toThrow(/empty string/);
+      }
     });
 
     it('takes the required scope as a string or elements, in any order, with repeats', async () => {

@@ -37,6 +37,14 @@ export function validateClientId(id: unknown, field: string): string {
       'must be a non-empty string of printable ASCII characters (MobileFirst client IDs are ASCII only).',
     );
   }
+  if (id.includes(':') || id.trim() !== id) {
+    // HTTP Basic ends the user name at the first ':' (RFC 7617), and surrounding spaces are lost
+    // on the way: such a client could never get a token.
+    throw new InvalidInputError(
+      field,
+      "must not hold ':' or begin or end with a space: the client could never authenticate with HTTP Basic.",
+    );
+  }
   return id;
 }
 

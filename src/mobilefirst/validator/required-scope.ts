@@ -52,6 +52,13 @@ export function requiredElements(scope: ScopeInput): readonly string[] {
     throw new ConfigurationError('requiredScope', 'must be a string or an array of strings');
   }
   const elements = normalizeScope(scope);
+  if (typeof scope === 'string' && elements.length === 0) {
+    // `express(process.env.SCOPE ?? '')` must not quietly admit every active token.
+    throw new ConfigurationError(
+      'requiredScope',
+      'is an empty string; pass the scope the resource needs, or [] to admit any active token on purpose.',
+    );
+  }
   const bad = elements.find((element) => !isScopeToken(element));
   if (bad !== undefined) {
     throw new ConfigurationError(
