@@ -1,28 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
 import { run } from '../../src/cli/run.js';
-
-function fakeIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  let stop: (signal: string) => void = () => {};
-  const stopped = new Promise<string>((resolve) => {
-    stop = resolve;
-  });
-  let started: () => void = () => {};
-  const listening = new Promise<void>((resolve) => {
-    started = resolve;
-  });
-  const io: CliIo = {
-    out: (line) => {
-      out.push(line);
-      if (line.startsWith('Press Ctrl+C')) started();
-    },
-    err: (line) => err.push(line),
-    untilShutdown: () => stopped,
-  };
-  return { io, out, err, stop, listening };
-}
+import { fakeIo } from '../cli/fake-io.js';
 
 /** Runs the dev server until `body` is done, then stops it; returns its base URL to `body`. */
 async function withDevServer(
@@ -124,6 +102,26 @@ describe('confidential-client dev-server', () => {
       expect(await exit).toBe(0);
     },
   );
+
+  it('prints one JSON document with --json: URL, endpoints and clients, never a secret', async () => {
+    const { io, out, stop, listening } = fakeIo();
+    const exit = run(
+      ['dev-server', '--port', '0', '--json', '--client', 'orders:pssst:orders.*'],
+      io,
+    );
+    await listening;
+    const doc = JSON.parse(out.join('\n')) as Record<string, unknown>;
+    expect(doc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(doc).toMatchObject({
+      mode: 'development',
+      tokenEndpoint: `${doc.url}/mfp/api/az/v1/token`,
+      tokenLifetime: 3599,
+    });
+    expect(doc.clients).toContainEqual({ id: 'orders', allowedScope: 'orders.*' });
+    expect(out.join('\n')).not.toContain('pssst');
+    stop('SIGINT');
+    expect(await exit).toBe(0);
+  });
 
   it('prints its help with --help and exits 0', async () => {
     const { io, out } = fakeIo();

@@ -4,9 +4,11 @@
  * @module
  */
 
-import { parseArgs } from 'node:util';
 import { type MobileFirstEmulator, startDevServer } from 'confidential-client/dev-server';
-import { type CliCommand, UsageError } from '../command.js';
+import type { CliCommand } from '../command.js';
+import { UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { parseFlags } from '../parse-flags.js';
 import { emulatorFlags, emulatorFlagsHelp, emulatorFromFlags } from './emulator-flags.js';
 
 const help = `Usage: confidential-client dev-server [--port 9080] [--host 127.0.0.1] [--mode development|production]
@@ -20,6 +22,7 @@ Options:
   --host <addr>            interface to listen on (default 127.0.0.1, loopback only); any other
                            interface prints a warning: the admin API returns secrets in clear text
 ${emulatorFlagsHelp}
+  --json                   print one JSON document (url, endpoints, clients) instead of the banner
   -h, --help               show this help
 
 Example:
@@ -41,21 +44,13 @@ function parsePort(value: string): number {
 }
 
 function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      options: {
-        port: { type: 'string', default: '9080' },
-        host: { type: 'string', default: '127.0.0.1' },
-        ...emulatorFlags,
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseFlags(args, {
+    port: { type: 'string', default: '9080' },
+    host: { type: 'string', default: '127.0.0.1' },
+    ...emulatorFlags,
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }).values;
 }
 
 /** The registered clients, one line each: ID and allowed scope, never the secret. */
@@ -74,7 +69,8 @@ export const devServerCommand: CliCommand = {
   name: 'dev-server',
   summary: 'serve an emulated MobileFirst server over HTTP for development and tests',
   help,
-  async run(args, io) {
+  jsonFlag: true,
+  async run(args, { io, output }) {
     const values = parse(args);
     if (values.help) {
       io.out(help);
@@ -92,25 +88,43 @@ export const devServerCommand: CliCommand = {
           'credentials (test:test, admin:nimda, push:hsup) are public. Use --host 127.0.0.1 unless you need this.',
       );
     }
-    io.out(`MobileFirst emulator (${mode} mode) listening on ${url}`);
-    io.out(`  token endpoint   POST ${url}${emulator.tokenPath}`);
-    io.out(`  introspection    POST ${url}${emulator.introspectionPath}`);
-    if (sampleResource) {
-      io.out(
-        `  sample resource  GET  ${url}${emulator.sampleResourcePath} (scope accessRestricted)`,
-      );
+    if (output.json) {
+      output.document({
+        url,
+        mode,
+        tokenEndpoint: `${url}${emulator.tokenPath}`,
+        introspectionEndpoint: `${url}${emulator.introspectionPath}`,
+        ...(sampleResource ? { sampleResource: `${url}${emulator.sampleResourcePath}` } : {}),
+        pushMessages: `${url}/imfpush/v1/apps/{appId}/messages`,
+        adminApi: `${url}${emulator.adminPath}`,
+        tokenLifetime,
+        clients: emulator.clients().map(({ id, allowedScope }) => ({ id, allowedScope })),
+      });
+    } else {
+      banner(io, server.url, emulator);
     }
-    io.out(`  push messages    POST ${url}/imfpush/v1/apps/{appId}/messages`);
-    io.out(`  admin API        GET|PUT ${url}${emulator.adminPath} (admin:admin)`);
-    io.out(`Access tokens live ${tokenLifetime} s (expires_in). Confidential clients:`);
-    for (const line of describeClients(emulator)) io.out(line);
-    if (emulator.clients().some((client) => client.id === 'test' && client.secret === 'test')) {
-      io.out(`Try: curl -u test:test -d grant_type=client_credentials ${url}${emulator.tokenPath}`);
-    }
-    io.out('Press Ctrl+C to stop.');
     const signal = await io.untilShutdown();
     await server.close();
     io.err(`Stopped (${signal}).`);
     return 0;
   },
 };
+
+/** The human banner: where everything is, and the clients (never their secrets). */
+function banner(io: CliIo, url: string, emulator: MobileFirstEmulator): void {
+  const { mode, tokenLifetime, sampleResource } = emulator.options;
+  io.out(`MobileFirst emulator (${mode} mode) listening on ${url}`);
+  io.out(`  token endpoint   POST ${url}${emulator.tokenPath}`);
+  io.out(`  introspection    POST ${url}${emulator.introspectionPath}`);
+  if (sampleResource) {
+    io.out(`  sample resource  GET  ${url}${emulator.sampleResourcePath} (scope accessRestricted)`);
+  }
+  io.out(`  push messages    POST ${url}/imfpush/v1/apps/{appId}/messages`);
+  io.out(`  admin API        GET|PUT ${url}${emulator.adminPath} (admin:admin)`);
+  io.out(`Access tokens live ${tokenLifetime} s (expires_in). Confidential clients:`);
+  for (const line of describeClients(emulator)) io.out(line);
+  if (emulator.clients().some((client) => client.id === 'test' && client.secret === 'test')) {
+    io.out(`Try: curl -u test:test -d grant_type=client_credentials ${url}${emulator.tokenPath}`);
+  }
+  io.out('Press Ctrl+C to stop.');
+}

@@ -12,7 +12,7 @@ import {
   MobileFirstEmulator,
   type MobileFirstEmulatorOptions,
 } from 'confidential-client/dev-server';
-import { UsageError } from '../command.js';
+import { UsageError } from '../errors.js';
 
 /** The `parseArgs` configuration of the emulator's flags. */
 export const emulatorFlags = {
