@@ -8,7 +8,12 @@
 import { readFile } from 'node:fs/promises';
 import { findUnknownKey } from '../util/unknown-keys.js';
 import type { CliCommand } from './command.js';
+import { clientsCommand } from './commands/clients.js';
 import { devServerCommand } from './commands/dev-server.js';
+import { fetchCommand } from './commands/fetch.js';
+import { introspectCommand } from './commands/introspect.js';
+import { pushCommand } from './commands/push.js';
+import { tokenCommand } from './commands/token.js';
 import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -16,7 +21,14 @@ import { Output } from './output.js';
 import { Stdin } from './stdin.js';
 
 /** Every command, in the order help lists them. */
-export const commands: readonly CliCommand[] = [devServerCommand];
+export const commands: readonly CliCommand[] = [
+  tokenCommand,
+  fetchCommand,
+  pushCommand,
+  introspectCommand,
+  clientsCommand,
+  devServerCommand,
+];
 
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -40,7 +52,7 @@ function usage(): string {
     'Example:',
     '  export MFP_SERVER_URL=https://mfp.example.com MFP_CLIENT_ID=backend',
     '  read -rs MFP_CLIENT_SECRET && export MFP_CLIENT_SECRET',
-    '  confidential-client dev-server --port 9080',
+    '  confidential-client fetch https://mfp.example.com/mfp/api/adapters/sample/resource',
     '',
     'Run "confidential-client <command> --help" for the options of a command.',
   ].join('\n');
