@@ -52,7 +52,7 @@ function usage(): string {
     'Example:',
     '  export MFP_SERVER_URL=https://mfp.example.com MFP_CLIENT_ID=backend',
     '  read -rs MFP_CLIENT_SECRET && export MFP_CLIENT_SECRET',
-    '  confidential-client fetch https://mfp.example.com/mfp/api/adapters/sample/resource',
+    '  confidential-client fetch /mfp/api/adapters/sample/resource',
     '',
     'Run "confidential-client <command> --help" for the options of a command.',
   ].join('\n');

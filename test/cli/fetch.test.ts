@@ -62,4 +62,23 @@ describe.concurrent('confidential-client fetch (in-process)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('no such thing');
   });
+
+  it("appends a /path to the server URL, or puts it on the token URL's origin", async () => {
+    const path = '/mfp/api/adapters/sample/resource';
+    const onServer = await runCli(['fetch', path], {
+      env: { ...dev.env, MFP_SERVER_URL: `${dev.url}/` },
+    });
+    expect(onServer.code).toBe(0);
+    expect(JSON.parse(onServer.stdout)).toMatchObject({ path });
+    const onTokenUrl = await runCli(
+      ['fetch', path, '--token-url', `${dev.url}/mfp/api/az/v1/token`],
+      {
+        env: dev.env,
+      },
+    );
+    expect(onTokenUrl.code).toBe(0);
+    const bad = await runCli(['fetch', path], { env: { ...dev.env, MFP_SERVER_URL: 'not a url' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is a path on the server, but the server URL is not a URL');
+  });
 });

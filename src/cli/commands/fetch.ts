@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { ConfidentialClient, type ConfidentialClientOptions } from 'confidential-client';
+import { ConfidentialClient } from 'confidential-client';
 import { clientObserver, describeStats } from '../client-observer.js';
 import type { CliCommand } from '../command.js';
 import { clientFlags, clientFlagsHelp, resolveClientOptions } from '../credentials.js';
@@ -20,12 +20,14 @@ import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../parse-flags.js';
 import { buildRequest } from './fetch-request.js';
+import { absolute, isPath, target, withOrigin } from './fetch-target.js';
 
-const help = `Usage: confidential-client fetch <url> [-X <method>] [-H 'Name: value']... [-d <data> |
+const help = `Usage: confidential-client fetch <url | /path> [-X <method>] [-H 'Name: value']... [-d <data> |
          --data-binary <data> | --json <data>] [-i] [-o <file>] [--scope <scope>] [--fail]
          [-m <seconds>] [-v] [server and credentials]
 
-Sends a request with an access token, as curl would. A 403 insufficient_scope names the scope
+Sends a request with an access token, as curl would; a /path is appended to the server URL.
+A 403 insufficient_scope names the scope
 the resource needs: a token for it is got and the request replayed once (and the scope kept for
 the resource); a 401 gets a new token and one replay. The token goes to the URL's origin and the
 token endpoint's, and never across a redirect to another origin.
@@ -50,7 +52,7 @@ Options:
 ${clientFlagsHelp}
 
 Example:
-  confidential-client fetch -v https://mfp.example.com/mfp/api/adapters/sample/resource`;
+  confidential-client fetch -v /mfp/api/adapters/sample/resource`;
 
 const flags = {
   ...clientFlags,
@@ -71,23 +73,6 @@ const flags = {
 /** Header values that `-v` does not print. */
 const HIDDEN = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
-function target(url: string | undefined): URL {
-  if (url === undefined)
-    throw new UsageError('the URL is missing: confidential-client fetch <url>');
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(
-      `${JSON.stringify(url)} is not an absolute URL, such as https://mfp.example.com/path`,
-    );
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new UsageError(`the URL must be http: or https:, not ${parsed.protocol}`);
-  }
-  return parsed;
-}
-
 function seconds(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -97,17 +82,6 @@ function seconds(value: string | undefined): number | undefined {
     );
   }
   return Math.ceil(n * 1000);
-}
-
-/** The token goes to the URL the user named as well as to the token endpoint's origin. */
-function withOrigin(options: ConfidentialClientOptions, url: URL): ConfidentialClientOptions {
-  let home: string | undefined;
-  try {
-    home = new URL(String(options.tokenUrl ?? options.serverUrl)).origin;
-  } catch {
-    return options; // The client's own check names the option.
-  }
-  return home === url.origin ? options : { ...options, origins: [home, url.origin] };
 }
 
 /** Header lines; for `-v` (`mark` set) without the values of credentials and cookies. */
@@ -161,10 +135,17 @@ export const fetchCommand: CliCommand = {
       output.line(help);
       return 0;
     }
-    const url = target(positionals[0]);
+    const [raw] = positionals;
+    if (raw === undefined) {
+      throw new UsageError('the URL is missing: confidential-client fetch <url | /path>');
+    }
+    // Checked now, before anything is read; a /path is resolved once the server is known.
+    if (!isPath(raw)) absolute(raw);
     const timeout = seconds(values['max-time']);
     const request = await buildRequest(values, context.stdin);
-    const options = withOrigin(await resolveClientOptions(values, context), url);
+    const resolved = await resolveClientOptions(values, context);
+    const url = target(raw, resolved);
+    const options = withOrigin(resolved, url);
     const verbose = values.verbose === true;
     const file =
       values.output === undefined

@@ -95,6 +95,8 @@ describe.concurrent('confidential-client fetch', () => {
   it('exits 2 for a URL that is not one', async () => {
     const run = await cli(['fetch', 'mfp.example.com/x'], { env: dev.env });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('is not an absolute URL');
+    expect(run.stderr).toContain(
+      'is neither an absolute URL (https://mfp.example.com/path) nor a path on the server (/path)',
+    );
   });
 });
