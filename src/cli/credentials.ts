@@ -104,17 +104,23 @@ async function environment(values: Values, io: CliIo): Promise<Env> {
 }
 
 /**
- * A secret from its flag, standard input, or a variable; warns when it is an argument.
+ * A secret from `--<flag>`, `--<flag>-stdin`, or a variable; a warning when it is an argument
+ * (other users can read it in the process list). The output scrubs it from stderr from then on.
  *
+ * @param values - The parsed flags.
+ * @param env - The environment, when a variable may give the secret.
+ * @param names - The flag, the variable (if any) and what the secret is called in the warning.
+ * @param context - Output and standard input.
  * @returns The secret, or `undefined` when none of them gives one.
+ * @throws UsageError when both the flag and its `-stdin` form are given, or stdin is empty.
  */
-async function secretFrom(
+export async function readSecret(
   values: Values,
   env: Env,
-  names: { flag: string; variable: string; noun: string },
+  names: { flag: string; variable?: string; noun: string },
   context: { output: Output; stdin: Stdin },
 ): Promise<string | undefined> {
-  const { flag } = names;
+  const { flag, variable: name } = names;
   const argument = text(values, flag);
   const fromStdin = values[`${flag}-stdin`] === true;
   if (argument !== undefined && fromStdin) {
@@ -123,12 +129,12 @@ async function secretFrom(
   let secret = argument;
   if (argument !== undefined) {
     context.output.warn(
-      `--${flag} puts the ${names.noun} in the process list, where other users can read it; prefer ${names.variable} or --${flag}-stdin`,
+      `--${flag} puts the ${names.noun} in the process list, where other users can read it; prefer ${name === undefined ? '' : `${name} or `}--${flag}-stdin`,
     );
   } else if (fromStdin) {
     secret = await context.stdin.value(`--${flag}-stdin`);
-  } else {
-    secret = variable(env, names.variable);
+  } else if (name !== undefined) {
+    secret = variable(env, name);
   }
   context.output.secret(secret);
   return secret;
@@ -157,7 +163,7 @@ export async function resolveClientOptions(
   context: { io: CliIo; output: Output; stdin: Stdin },
 ): Promise<ConfidentialClientOptions> {
   const env = await environment(values, context.io);
-  const clientSecret = await secretFrom(
+  const clientSecret = await readSecret(
     values,
     env,
     { flag: 'client-secret', variable: 'MFP_CLIENT_SECRET', noun: 'client secret' },
@@ -221,7 +227,7 @@ export async function resolveAdminOptions(
   context: { io: CliIo; output: Output; stdin: Stdin },
 ): Promise<AdminClientOptions> {
   const env = await environment(values, context.io);
-  const password = await secretFrom(
+  const password = await readSecret(
     values,
     env,
     { flag: 'admin-password', variable: 'MFP_ADMIN_PASSWORD', noun: 'admin password' },

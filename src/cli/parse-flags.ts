@@ -23,18 +23,23 @@ function flagName(name: string, spec: FlagSpec): string {
   return `--${name}${spec[name]?.short === undefined ? '' : ` (-${spec[name]?.short})`}`;
 }
 
-/**
- * A usage error for what strict parsing refused, found again in the tokens of a lenient parse so
- * that the message is ours: the flag, never its value.
- */
-function explain(error: unknown, args: readonly string[], spec: FlagSpec): UsageError {
-  const { tokens } = parseArgs({
+/** The tokens of a lenient parse, to find again what a strict one refused. */
+function lenientTokens(args: readonly string[], spec: FlagSpec) {
+  return parseArgs({
     args: [...args],
     options: spec,
     strict: false,
     allowPositionals: true,
     tokens: true,
-  });
+  }).tokens;
+}
+
+/**
+ * A usage error for what strict parsing refused, found again in the tokens of a lenient parse so
+ * that the message is ours: the flag, never its value.
+ */
+function explain(error: unknown, args: readonly string[], spec: FlagSpec): UsageError {
+  const tokens = lenientTokens(args, spec);
   const known = new Set(Object.keys(spec).map((name) => `--${name}`));
   for (const token of tokens) {
     if (token.kind !== 'option') continue;
@@ -95,13 +100,7 @@ export function parseFlags<const T extends FlagSpec>(
  * the flag was meant to read: the message then names the flag, not the value.
  */
 function unexpected(args: readonly string[], spec: FlagSpec, max: number, usage: string) {
-  const { tokens } = parseArgs({
-    args: [...args],
-    options: spec,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
+  const tokens = lenientTokens(args, spec);
   const at = tokens.findIndex(
     (token, i) =>
       token.kind === 'positional' &&

@@ -7,7 +7,7 @@
 
 import { AdminClient, type ConfidentialClientEntry } from 'confidential-client/mobilefirst';
 import type { CliCommand } from '../command.js';
-import { adminFlags, adminFlagsHelp, resolveAdminOptions } from '../credentials.js';
+import { adminFlags, adminFlagsHelp, readSecret, resolveAdminOptions } from '../credentials.js';
 import { CliFailure, UsageError } from '../errors.js';
 import type { Output } from '../output.js';
 import { type ParsedFlags, parseFlags } from '../parse-flags.js';
@@ -102,23 +102,6 @@ function printEntries(
     );
 }
 
-/** The secret of `add`, from its flag or stdin; a warning when it is an argument. */
-async function secretOf(values: Values, context: Parameters<CliCommand['run']>[1]) {
-  if (values.secret !== undefined && values['secret-stdin']) {
-    throw new UsageError('--secret and --secret-stdin exclude each other: give one');
-  }
-  if (values.secret !== undefined) {
-    context.output.warn(
-      '--secret puts the secret in the process list, where other users can read it; prefer --secret-stdin',
-    );
-  }
-  const secret = values['secret-stdin']
-    ? await context.stdin.value('--secret-stdin')
-    : values.secret;
-  context.output.secret(secret);
-  return secret;
-}
-
 /** The `clients` command. */
 export const clientsCommand: CliCommand = {
   name: 'clients',
@@ -155,7 +138,10 @@ export const clientsCommand: CliCommand = {
           : `clients ${sub} takes no ID${sub === 'add' ? ' argument: use --id' : ''}`,
       );
     }
-    const secret = sub === 'add' ? await secretOf(values, context) : undefined;
+    const secret =
+      sub === 'add'
+        ? await readSecret(values, {}, { flag: 'secret', noun: 'secret' }, context)
+        : undefined;
     const admin = new AdminClient(await resolveAdminOptions(values, context));
     const showSecrets = values['show-secrets'] === true;
     if (sub === 'list') {
