@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startDevServer } from '../../src/dev-server/index.js';
-import { ADMIN_PASSWORD, OTHER_SECRETS, useCliServer } from './cli-harness.js';
+import { ADMIN_PASSWORD, OTHER_SECRETS, startCliServer, useCliServer } from './cli-harness.js';
 import { runCli } from './in-process.js';
 
 const dev = useCliServer();
@@ -51,5 +51,19 @@ describe('confidential-client clients (in-process)', () => {
     const refused = await runCli(['clients', 'remove', 'push'], { env: dev.env });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('pass --force');
+  });
+
+  it('removes a protected client with --force', async () => {
+    const served = await startCliServer();
+    try {
+      const run = await runCli(['clients', 'remove', 'push', '--force', '--json'], {
+        env: served.env,
+      });
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ removed: true });
+      expect(served.server.emulator.clients().some((c) => c.id === 'push')).toBe(false);
+    } finally {
+      await served.close();
+    }
   });
 });

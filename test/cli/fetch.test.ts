@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useCliServer } from './cli-harness.js';
+import { startCliServer, useCliServer } from './cli-harness.js';
 import { useEchoServer } from './echo-server.js';
 import { runCli } from './in-process.js';
 
@@ -80,5 +80,39 @@ describe.concurrent('confidential-client fetch (in-process)', () => {
     const bad = await runCli(['fetch', path], { env: { ...dev.env, MFP_SERVER_URL: 'not a url' } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('is a path on the server, but the server URL is not a URL');
+  });
+
+  it('gives up after -m seconds, token and replay included, and exits 4', async () => {
+    const served = await startCliServer();
+    try {
+      served.server.emulator.setLatency(2_000, 'resource');
+      const run = await runCli(['fetch', '-m', '0.3', '/mfp/api/adapters/sample/resource'], {
+        env: served.env,
+      });
+      expect(run.code).toBe(4);
+      expect(run.stderr).toContain('timed out after 300 ms');
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('sends -d @file without its line breaks, as curl does', async () => {
+    const file = join(work, 'form.txt');
+    writeFileSync(file, 'a=1\r\n&b=2\n');
+    const run = await runCli(['fetch', '-d', `@${file}`, `${echo.url}/form-file`], {
+      env: dev.env,
+    });
+    expect(run.stdout).toBe('a=1&b=2');
+  });
+
+  it("sends the caller's own Authorization header instead of a token, and -v says so", async () => {
+    const run = await runCli(
+      ['fetch', '-v', '-i', '-H', 'Authorization: Basic eDp5', `${echo.url}/own`],
+      { env: dev.env },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('x-bearer: false');
+    expect(run.stderr).toContain('> authorization: [redacted]');
+    expect(run.stderr).toContain('your Authorization header is sent: no token is attached');
   });
 });
