@@ -1,3 +1,6 @@
+// Just over 300 lines: the public class, whose TSDoc (options, answers, middleware examples) is most
+// of it; its pieces (introspector, cache, adapters, required scope) are modules of their own.
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ConfidentialClient, ConfigurationError, type ScopeInput } from 'confidential-client';
 import { type AuthorizationDecision, authorize, type CheckAuthorization } from './authorize.js';
