@@ -58,4 +58,4 @@ export type { AccessTokenInit, AccessTokenRecord } from './token/access-token.js
 export { AccessToken } from './token/access-token.js';
 export type { MemoryTokenStoreOptions } from './token/memory-token-store.js';
 export { MemoryTokenStore } from './token/memory-token-store.js';
-export type { MaybePromise, TokenStore } from './token/token-store.js';
+export type { MaybePromise, TokenAcquisition, TokenStore } from './token/token-store.js';

@@ -110,11 +110,12 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
     (typeof store?.get !== 'function' ||
       typeof store.set !== 'function' ||
       typeof store.delete !== 'function' ||
-      (store.peek !== undefined && typeof store.peek !== 'function'))
+      (store.peek !== undefined && typeof store.peek !== 'function') ||
+      (store.acquire !== undefined && typeof store.acquire !== 'function'))
   ) {
     throw new ConfigurationError(
       'store',
-      'must implement get(), set() and delete(), and peek() if it has one (see TokenStore).',
+      'must implement get(), set() and delete(), and peek() and acquire() if it has them (see TokenStore).',
     );
   }
   const retry = resolveRetry(options.retry);

@@ -267,11 +267,18 @@ export class TokenManager {
     const observer = this.#observer;
     try {
       const previous = await store.get(key);
-      const token = await this.#endpoint.request({
-        scope,
-        signal: this.#closed.signal,
-        background,
-      });
+      const signal = this.#closed.signal;
+      const fetch = () => this.#endpoint.request({ scope, signal, background });
+      // A store shared by a fleet coordinates the request (one for all) and stores the token.
+      const coordinated = typeof store.acquire === 'function';
+      const token = coordinated
+        ? await (store.acquire as NonNullable<TokenStore['acquire']>)(key, {
+            fetch,
+            current: previous,
+            background,
+            signal,
+          })
+        : await fetch();
       this.#assertOpen();
       const state = this.#states.touch(key, scope);
       // `expires_in` has a resolution of one second, so a re-issued token can look up to a
@@ -298,7 +305,7 @@ export class TokenManager {
       // A server's Retry-After is left to run out: this request may have been sent before it.
       state.granted = token.scope;
       this.#keys.set(token, key);
-      await store.set(key, token, token.expiresAt - now());
+      if (!coordinated) await store.set(key, token, token.expiresAt - now());
       observer.log(
         'debug',
         background ? 'refreshed a token in the background.' : 'got a new token.',

@@ -3,6 +3,24 @@ import type { AccessToken } from './access-token.js';
 /** A value, or a promise of it: stores may answer synchronously (memory) or not (Redis). */
 export type MaybePromise<T> = T | Promise<T>;
 
+/** A new token the client needs for a key, handed to {@link TokenStore.acquire}. */
+export interface TokenAcquisition {
+  /**
+   * Sends this process's request to the token endpoint (with the client's retries) and resolves
+   * with the new token. Call it at most once; its failure is the acquisition's failure.
+   */
+  fetch(): Promise<AccessToken>;
+  /**
+   * The token the store held for the key when the acquisition began, if any. A token that is this
+   * one again (same `accessToken`) does not answer the acquisition: the client needs a newer one.
+   */
+  readonly current: AccessToken | undefined;
+  /** Whether nobody waits for the token (a renewal ahead of expiry). */
+  readonly background: boolean;
+  /** Aborted when the client closes: stop waiting then. */
+  readonly signal: AbortSignal;
+}
+
 /**
  * Where tokens are cached. The default is an in-memory LRU ({@link MemoryTokenStore}); implement
  * this to share tokens between processes (see `confidential-client/redis`).
@@ -45,4 +63,20 @@ export interface TokenStore {
    * @returns Whether an entry was removed.
    */
   delete(key: string, ifAccessToken?: string): MaybePromise<boolean>;
+  /**
+   * Optional: gets the new token for `key` that the client needs, coordinated across every client
+   * that shares the store (processes of a fleet). A store that offers it makes one request to the
+   * token endpoint serve them all: it calls `acquisition.fetch()` in one of them (holding a lock
+   * while it does) and stores the result, and lets the others wait for that token instead of
+   * asking on their own; a bounded wait, after which a waiter fetches for itself.
+   *
+   * The client calls it instead of sending its request and calling {@link set}: the token it
+   * resolves with must be valid, stored under `key`, and not `acquisition.current`.
+   *
+   * @param key - A cache key.
+   * @param acquisition - How to fetch the token, what the store held, whether it is a renewal.
+   * @returns The new token.
+   * @throws What `acquisition.fetch()` threw, when this client fetched and failed.
+   */
+  acquire?(key: string, acquisition: TokenAcquisition): Promise<AccessToken>;
 }
