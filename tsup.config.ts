@@ -3,13 +3,17 @@ import { defineConfig } from 'tsup';
 // The package's own names stay imports in the output: dist/testing/index.js imports
 // `confidential-client/dev-server`, which Node resolves through our `exports` at run time (a
 // self-reference), rather than tsconfig.json `paths` bundling another copy of the dev server.
-const external = ['confidential-client', /^confidential-client\//];
+//
+// The Redis client is the application's (an optional peer of `/redis`): never bundled, in either
+// build. `/redis` only reads the client it is given, so no build loads it at all today.
+const external = ['confidential-client', /^confidential-client\//, 'redis', /^@redis\//];
 
 const entry = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
   'dev-server/index': 'src/dev-server/index.ts',
   'mobilefirst/index': 'src/mobilefirst/index.ts',
+  'redis/index': 'src/redis/index.ts',
 };
 
 export default defineConfig([

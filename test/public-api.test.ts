@@ -17,6 +17,7 @@ const entries: Record<string, () => Promise<Record<string, unknown>>> = {
   'confidential-client/testing': () => import('../src/testing/index.js'),
   'confidential-client/dev-server': () => import('../src/dev-server/index.js'),
   'confidential-client/mobilefirst': () => import('../src/mobilefirst/index.js'),
+  'confidential-client/redis': () => import('../src/redis/index.js'),
 };
 
 describe('public surface', () => {
