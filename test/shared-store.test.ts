@@ -135,6 +135,60 @@ describe('a store that coordinates acquisitions (TokenStore.acquire)', () => {
     expect(srv.count).toBe(2);
   });
 
+  it('a client that missed just before another stored a token is answered by that token', async () => {
+    const { store } = fleetStore();
+    // a's lookup reads the store before b's token is in, and answers after it is.
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const seen: Array<AccessToken | undefined> = [];
+    const { peek: _peek, ...withoutPeek } = store;
+    const slow: TokenStore = {
+      ...withoutPeek,
+      get: async (key) => {
+        const token = await store.get(key);
+        await gate;
+        return token;
+      },
+      acquire: (key, acquisition) => {
+        seen.push(acquisition.current);
+        return (store.acquire as NonNullable<TokenStore['acquire']>)(key, acquisition);
+      },
+    };
+    const [a, b] = [newClient({ store: slow }), newClient({ store })];
+    const late = a.getToken();
+    const first = await b.getToken();
+    open();
+    expect((await late).accessToken).toBe(first.accessToken);
+    // The acquisition replaces what a found (nothing), not b's token stored since.
+    expect(seen).toEqual([undefined]);
+    expect(srv.count).toBe(1);
+  });
+
+  it('a renewal replaces the stale token it found: a token renewed elsewhere answers it', async () => {
+    const clock = fakeClock();
+    const { store } = fleetStore();
+    srv.respond(() => tokenResponse({ expiresIn: 100 }));
+    // a's own level still holds the stale token when b has already renewed it in the store.
+    let held: AccessToken | undefined;
+    const lagging: TokenStore = { ...store, peek: (key) => held ?? store.peek?.(key) };
+    const [a, b] = [
+      newClient({ store: lagging, now: clock.now }),
+      newClient({ store, now: clock.now }),
+    ];
+    held = await a.getToken();
+    clock.advance(85_000);
+    await b.getToken(); // stale: b renews in the background
+    await flush();
+    expect(srv.count).toBe(2);
+    await a.getToken(); // a serves its stale token and renews: b's token answers
+    await flush();
+    held = undefined;
+    expect(srv.count).toBe(2);
+    expect((await a.getToken()).accessToken).toBe((await b.getToken()).accessToken);
+  });
+
   it('the client stores nothing itself when the store coordinates (no second write)', async () => {
     const { store } = fleetStore();
     let sets = 0;

@@ -44,6 +44,10 @@ const BACKOFF_MIN = 1_000;
 const BACKOFF_MAX = 60_000;
 /** setTimeout's largest delay. */
 const MAX_TIMER = 2_147_483_647;
+/** A forced refresh replaces whatever token the store holds (see `#obtain`). */
+const STORED = Symbol('the stored token');
+/** The token an acquisition replaces: the one its caller found wanting, or `STORED`. */
+type Wanting = AccessToken | undefined | typeof STORED;
 
 /**
  * The token lifecycle: cache lookup, single-flight acquisition, proactive background refresh,
@@ -107,7 +111,7 @@ export class TokenManager {
     if (this.closed) return Promise.reject(new ClientClosedError());
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (options.forceRefresh === true) return this.#miss(scope, key, signal);
+    if (options.forceRefresh === true) return this.#miss(scope, key, signal, STORED);
     // A store that answers synchronously (the default) answers a hit without a single await.
     const cached = this.#peek?.(key) ?? this.#options.store.get(key);
     return cached instanceof Promise
@@ -172,15 +176,18 @@ export class TokenManager {
   ): Promise<AccessToken> {
     if (token !== undefined && this.#serve(token, key, scope)) return Promise.resolve(token);
     if (token === undefined && scope.length > 0 && this.#states.size > 0) {
-      return this.#covering(scope, key).then((other) => other ?? this.#miss(scope, key, signal));
+      return this.#covering(scope, key).then(
+        (other) => other ?? this.#miss(scope, key, signal, undefined),
+      );
     }
-    return this.#miss(scope, key, signal);
+    return this.#miss(scope, key, signal, token);
   }
 
   #miss(
     scope: readonly string[],
     key: string,
     signal: AbortSignal | undefined,
+    wanting: Wanting,
   ): Promise<AccessToken> {
     this.#observer.stats.cacheMisses++;
     if (!this.#inflight.has(key)) {
@@ -191,7 +198,7 @@ export class TokenManager {
       }
     }
     // The caller awaits this: it holds the process open, unlike the request's own timers.
-    return this.#keepAlive.hold(abortable(this.#acquire(key, scope, false), signal));
+    return this.#keepAlive.hold(abortable(this.#acquire(key, scope, false, wanting), signal));
   }
 
   /** Serves `token` if it is still valid, starting a background refresh when it is stale. */
@@ -203,7 +210,9 @@ export class TokenManager {
     this.#observer.stats.cacheHits++;
     // Tokens read from a shared store are new objects: remember their key for invalidate().
     if (!this.#keys.has(token)) this.#keys.set(token, key);
-    if (now >= staleAt) this.#refreshInBackground(key, this.#states.peek(key)?.scope ?? scope);
+    if (now >= staleAt) {
+      this.#refreshInBackground(key, this.#states.peek(key)?.scope ?? scope, token);
+    }
     return true;
   }
 
@@ -234,10 +243,15 @@ export class TokenManager {
     return Math.min(expiredAt, token.expiresAt - Math.max(0, refreshBefore));
   }
 
-  #acquire(key: string, scope: readonly string[], background: boolean): Promise<AccessToken> {
+  #acquire(
+    key: string,
+    scope: readonly string[],
+    background: boolean,
+    wanting: Wanting,
+  ): Promise<AccessToken> {
     let promise = this.#inflight.get(key);
     if (promise === undefined) {
-      const request = this.#obtain(key, scope, background);
+      const request = this.#obtain(key, scope, background, wanting);
       promise = request;
       this.#inflight.set(key, request);
       request
@@ -252,21 +266,30 @@ export class TokenManager {
   }
 
   /** Starts one background refresh of `key` unless one is under way or backoff forbids it. */
-  #refreshInBackground(key: string, scope: readonly string[]): boolean {
+  #refreshInBackground(key: string, scope: readonly string[], stale: AccessToken): boolean {
     if (this.#inflight.has(key) || this.closed) return false;
     const state = this.#states.touch(key, scope);
     const now = this.#options.now();
     if (now < state.refreshNotBefore || now < this.#failures.heldUntil) return false;
     this.#observer.stats.refreshes++;
-    this.#acquire(key, scope, true).catch(() => undefined); // Reported by #obtain.
+    this.#acquire(key, scope, true, stale).catch(() => undefined); // Reported by #obtain.
     return true;
   }
 
-  async #obtain(key: string, scope: readonly string[], background: boolean): Promise<AccessToken> {
+  async #obtain(
+    key: string,
+    scope: readonly string[],
+    background: boolean,
+    wanting: Wanting,
+  ): Promise<AccessToken> {
     const { store, now } = this.#options;
     const observer = this.#observer;
     try {
-      const previous = await store.get(key);
+      // The token this acquisition replaces is the one its caller found wanting (none, expired,
+      // stale), not what the store holds by now: a shared store may meanwhile hold a newer token
+      // that another process stored, and that one answers the acquisition. A forced refresh
+      // replaces whatever is stored.
+      const previous = wanting === STORED ? await store.get(key) : wanting;
       const signal = this.#closed.signal;
       const fetch = () => this.#endpoint.request({ scope, signal, background });
       // A store shared by a fleet coordinates the request (one for all) and stores the token.
@@ -361,7 +384,7 @@ export class TokenManager {
     state.timer = setTimeout(() => {
       state.timer = undefined;
       // Not started (backoff, or a request under way that will reschedule when it ends)?
-      if (!this.#refreshInBackground(key, state.scope) && !this.#inflight.has(key)) {
+      if (!this.#refreshInBackground(key, state.scope, token) && !this.#inflight.has(key)) {
         this.#schedule(key, state, token);
       }
     }, delay);

@@ -11,8 +11,11 @@ export interface TokenAcquisition {
    */
   fetch(): Promise<AccessToken>;
   /**
-   * The token the store held for the key when the acquisition began, if any. A token that is this
-   * one again (same `accessToken`) does not answer the acquisition: the client needs a newer one.
+   * The token this acquisition replaces: the one the client found wanting when it looked the key
+   * up (none, an expired one, or a stale one for a renewal), or, for a forced refresh, the one the
+   * store held when the acquisition began. A token that is this one again (same `accessToken`)
+   * does not answer the acquisition: the client needs a newer one. Any other valid token does,
+   * such as one that another process stored after this client looked.
    */
   readonly current: AccessToken | undefined;
   /** Whether nobody waits for the token (a renewal ahead of expiry). */
