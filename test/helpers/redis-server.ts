@@ -3,6 +3,9 @@ import { createConnection, createServer } from 'node:net';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { RedisTokenStore, type RedisTokenStoreOptions } from '../../src/redis/index.js';
+import { KeyNamer, type KeyNames } from '../../src/redis/key-names.js';
+import { cacheKey } from '../../src/token/cache-key.js';
+import { CLIENT_ID, TOKEN_URL } from './token-server.js';
 
 /** The redis-server binary (Debian package `redis-server`; `.ci/run` installs it). */
 const BINARY = process.env.REDIS_SERVER ?? 'redis-server';
@@ -26,6 +29,24 @@ if (!redisServerAvailable) {
 export function describeWithRedis(name: string, body: () => void): void {
   if (redisServerAvailable) describe(name, body);
   else describe(name, () => it.skip(skipReason, () => undefined));
+}
+
+/** The core's cache key of `newClient()`'s default scope (token-server.ts). */
+export const TEST_KEY = cacheKey({
+  tokenUrl: TOKEN_URL,
+  clientId: CLIENT_ID,
+  scope: [],
+  tokenParams: [],
+});
+
+/**
+ * The Redis names of a cache key.
+ *
+ * @param key - A cache key; `newClient()`'s by default.
+ * @param namespace - The store's namespace.
+ */
+export function namesOf(key = TEST_KEY, namespace = 'confidential-client'): KeyNames {
+  return new KeyNamer(namespace).of(key);
 }
 
 /** Resolves once `condition()` holds; fails after `ms`. */
