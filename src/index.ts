@@ -19,7 +19,17 @@ export {
   TokenRequestError,
   TokenResponseError,
 } from './errors/index.js';
-export type { ErrorEvent, Hooks, RetryEvent, TokenEvent, TokenRequestEvent } from './hooks.js';
+export type {
+  CacheLookupEvent,
+  ErrorEvent,
+  Hooks,
+  RefreshEvent,
+  ReplayEvent,
+  RetryEvent,
+  TokenEvent,
+  TokenRequestEvent,
+  TokenResponseEvent,
+} from './hooks.js';
 export type { AuthorizedRequestInit } from './http/authorized-fetch.js';
 export type { AuthorizedKyInstance, AuthorizedKyOptions } from './http/authorized-ky.js';
 export type { Challenge, ChallengeAction } from './http/parse-www-authenticate.js';

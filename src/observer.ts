@@ -47,18 +47,26 @@ export class Observer {
     throttled: 0,
   };
   readonly #logger: Logger | undefined;
-  readonly #hooks: Hooks;
+  /** The hooks of each name, in the order the `hooks` option lists them. */
+  readonly #hooks: { [K in keyof Hooks]?: Array<NonNullable<Hooks[K]>> } = {};
   readonly #secrets: readonly string[];
   readonly #warned = new Set<string>();
 
   /**
    * @param logger - Where lines go, if anywhere.
-   * @param hooks - The user's callbacks.
+   * @param hooks - The user's callbacks, one or more sets.
    * @param secrets - Strings that must never reach a log line (the client secret).
    */
-  constructor(logger: Logger | undefined, hooks: Hooks, secrets: readonly string[]) {
+  constructor(logger: Logger | undefined, hooks: readonly Hooks[], secrets: readonly string[]) {
     this.#logger = logger;
-    this.#hooks = hooks;
+    const byName = this.#hooks as Record<string, Array<(event: unknown) => void>>;
+    for (const set of hooks) {
+      for (const [name, hook] of Object.entries(set)) {
+        if (typeof hook !== 'function') continue;
+        byName[name] ??= [];
+        byName[name].push(hook);
+      }
+    }
     this.#secrets = secrets.filter((s) => s.length > 0);
   }
 
@@ -98,15 +106,28 @@ export class Observer {
     return this.#warned.has(key);
   }
 
+  /**
+   * Whether any hook of this name is set: hot paths ask first, so that nobody listening costs
+   * them no event object.
+   *
+   * @param name - The hook.
+   * @returns Whether {@link hook} would call anything.
+   */
+  listens(name: keyof Hooks): boolean {
+    return this.#hooks[name] !== undefined;
+  }
+
   hook<K extends keyof Hooks>(name: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void {
-    const hook = this.#hooks[name] as ((event: unknown) => void) | undefined;
-    if (hook === undefined) return;
-    try {
-      hook(event);
-    } catch (error) {
-      this.log('warn', `the ${name} hook threw; ignored.`, {
-        error: error instanceof Error ? error.message : String(error),
-      });
+    const hooks = this.#hooks[name] as Array<(event: unknown) => void> | undefined;
+    if (hooks === undefined) return;
+    for (const hook of hooks) {
+      try {
+        hook(event);
+      } catch (error) {
+        this.log('warn', `the ${name} hook threw; ignored.`, {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
   }
 }

@@ -273,6 +273,11 @@ export class AuthorizedFetch {
           if (!replay) return this.#notReplayed(response, resource, prepared);
           token = await this.#tokens.get(entry, signal);
           stats.reauthentications++;
+          this.#observer.hook('onReauthentication', {
+            resource,
+            scope: entry.scope,
+            status: response.status,
+          });
           this.#observer.log('debug', `401 from ${resource}: replaying once with a new token.`);
         } else {
           const { union, required } = step;
@@ -306,6 +311,7 @@ export class AuthorizedFetch {
           entry = next;
           this.#learned.set(resource, next, now);
           stats.stepUps++;
+          this.#observer.hook('onStepUp', { resource, scope: union, status: response.status });
           this.#observer.log(
             'debug',
             `403 insufficient_scope from ${resource}: replaying with scope "${union.join(' ')}".`,

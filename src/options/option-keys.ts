@@ -65,6 +65,11 @@ export const REPLAY_KEYS = keySet<ReplayOptions>({ nonIdempotent: true, maxBodyB
 
 export const HOOK_KEYS = keySet<Hooks>({
   onTokenRequest: true,
+  onTokenResponse: true,
+  onCacheLookup: true,
+  onRefresh: true,
+  onReauthentication: true,
+  onStepUp: true,
   onToken: true,
   onRetry: true,
   onError: true,

@@ -38,7 +38,8 @@ export interface ResolvedOptions {
   readonly store: TokenStore | undefined;
   readonly now: () => number;
   readonly logger: Logger | undefined;
-  readonly hooks: Hooks;
+  /** Each set of hooks the caller passed, in order. */
+  readonly hooks: readonly Hooks[];
   /** Every form of the secret, scrubbed from what leaves the library. */
   readonly secrets: readonly string[];
   readonly endpoint: TokenEndpointConfig;
@@ -224,14 +225,19 @@ function resolveLogger(logger: unknown): Logger | undefined {
   return logger as Logger;
 }
 
-function resolveHooks(hooks: unknown): Hooks {
-  if (hooks === undefined) return {};
+function resolveHooks(hooks: unknown): readonly Hooks[] {
+  if (hooks === undefined) return [];
+  if (Array.isArray(hooks)) return hooks.map((set, i) => resolveHookSet(set, `hooks[${i}]`));
+  return [resolveHookSet(hooks, 'hooks')];
+}
+
+function resolveHookSet(hooks: unknown, option: string): Hooks {
   if (typeof hooks !== 'object' || hooks === null)
-    throw new ConfigurationError('hooks', 'must be an object.');
-  rejectUnknownKeys(hooks, HOOK_KEYS, 'hooks.');
+    throw new ConfigurationError(option, 'must be an object (or a list of objects).');
+  rejectUnknownKeys(hooks, HOOK_KEYS, `${option}.`);
   for (const [name, hook] of Object.entries(hooks)) {
     if (hook !== undefined && typeof hook !== 'function') {
-      throw new ConfigurationError(`hooks.${name}`, 'must be a function.');
+      throw new ConfigurationError(`${option}.${name}`, 'must be a function.');
     }
   }
   return { ...(hooks as Hooks) };

@@ -258,8 +258,12 @@ export interface ClientOptions {
    * @default no logging
    */
   logger?: Logger;
-  /** Callbacks on token requests, new tokens, retries and errors; see {@link Hooks}. */
-  hooks?: Hooks;
+  /**
+   * Callbacks on token requests, new tokens, retries, errors, cache lookups and replays; see
+   * {@link Hooks}. A list runs each set in turn (e.g. `[openTelemetryHooks(), { onError }]`).
+   * @default none
+   */
+  hooks?: Hooks | readonly Hooks[];
   /**
    * Origins `client.fetch` and `client.ky` attach the token to, e.g.
    * `['https://api.example.com']`, or `'*'` for any `https:` origin (and `http:` on loopback). A

@@ -17,6 +17,11 @@ import { isRetryable, tokenRequestFailure } from './token-request-failure.js';
 
 const TIMED_OUT = Symbol('timed out');
 
+/** Where {@link TokenEndpoint} notes the status of an answer for `onTokenResponse`. */
+interface Answer {
+  status: number | undefined;
+}
+
 /** The retry policy of one token request (see `RetryOptions`). */
 export type RequestRetry = Pick<
   Required<RetryOptions>,
@@ -170,16 +175,34 @@ export class TokenEndpoint {
     request: TokenEndpointRequest,
     attempt: number,
   ): Promise<AccessToken> {
-    const { tokenUrl, timeout, fetch: fetchImpl, now } = this.#options;
     const observer = this.#observer;
     observer.stats.tokenRequests++;
-    observer.hook('onTokenRequest', {
-      tokenUrl,
+    const event = {
+      tokenUrl: this.#options.tokenUrl,
       scope: request.scope,
       attempt,
       background: request.background,
-    });
+    };
+    observer.hook('onTokenRequest', event);
+    if (!observer.listens('onTokenResponse')) return this.#send(body, request, undefined);
+    const answer: Answer = { status: undefined };
+    try {
+      const token = await this.#send(body, request, answer);
+      observer.hook('onTokenResponse', { request: event, status: answer.status, error: undefined });
+      return token;
+    } catch (error) {
+      observer.hook('onTokenResponse', { request: event, status: answer.status, error });
+      throw error;
+    }
+  }
 
+  /** One HTTP request to the token endpoint; its status goes into `answer` when one is given. */
+  async #send(
+    body: string,
+    request: TokenEndpointRequest,
+    answer: Answer | undefined,
+  ): Promise<AccessToken> {
+    const { tokenUrl, timeout, fetch: fetchImpl, now } = this.#options;
     const controller = new AbortController();
     const onAbort = () => controller.abort(request.signal.reason);
     request.signal.addEventListener('abort', onAbort, { once: true });
@@ -202,6 +225,7 @@ export class TokenEndpoint {
       } catch (error) {
         throw this.#transportError(error, controller.signal);
       }
+      if (answer !== undefined) answer.status = response.status;
       try {
         return await this.#handle(response, request.scope, sentAt);
       } catch (error) {

@@ -189,11 +189,13 @@ export class TokenManager {
     signal: AbortSignal | undefined,
     wanting: Wanting,
   ): Promise<AccessToken> {
-    this.#observer.stats.cacheMisses++;
+    const observer = this.#observer;
+    observer.stats.cacheMisses++;
+    if (observer.listens('onCacheLookup')) observer.hook('onCacheLookup', { scope, hit: false });
     if (!this.#inflight.has(key)) {
       const refusal = this.#failures.refusal(this.#states.peek(key)?.cooldown);
       if (refusal !== undefined) {
-        this.#observer.stats.throttled++;
+        observer.stats.throttled++;
         return Promise.reject(refusal);
       }
     }
@@ -207,7 +209,9 @@ export class TokenManager {
     const expiredAt = this.#expiredAt(token);
     if (now >= expiredAt) return false;
     const staleAt = this.#staleAt(token, expiredAt);
-    this.#observer.stats.cacheHits++;
+    const observer = this.#observer;
+    observer.stats.cacheHits++;
+    if (observer.listens('onCacheLookup')) observer.hook('onCacheLookup', { scope, hit: true });
     // Tokens read from a shared store are new objects: remember their key for invalidate().
     if (!this.#keys.has(token)) this.#keys.set(token, key);
     if (now >= staleAt) {
@@ -272,6 +276,7 @@ export class TokenManager {
     const now = this.#options.now();
     if (now < state.refreshNotBefore || now < this.#failures.heldUntil) return false;
     this.#observer.stats.refreshes++;
+    this.#observer.hook('onRefresh', { scope });
     this.#acquire(key, scope, true, stale).catch(() => undefined); // Reported by #obtain.
     return true;
   }
