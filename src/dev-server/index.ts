@@ -41,3 +41,4 @@ export {
 } from '../emulator/index.js';
 export type { DevServer, DevServerOptions } from './start-dev-server.js';
 export { startDevServer } from './start-dev-server.js';
+export type { DevServerHttpsOptions } from './tls-server.js';

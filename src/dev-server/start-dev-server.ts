@@ -15,6 +15,7 @@ import { onAbort } from '../util/on-abort.js';
 import { describeUnknownKey, findUnknownKey } from '../util/unknown-keys.js';
 import { declaredLength, MAX_BODY_BYTES } from './node-request.js';
 import { send, serveRequest, tooLarge } from './serve-request.js';
+import { createTlsServer, type DevServerHttpsOptions } from './tls-server.js';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -26,6 +27,13 @@ export interface DevServerOptions {
   readonly emulator?: MobileFirstEmulator;
   /** Options of the emulator to create when `emulator` is not given. */
   readonly emulatorOptions?: MobileFirstEmulatorOptions;
+  /**
+   * Serve HTTPS: `true` makes a CA and a certificate for `localhost`, `127.0.0.1` and `::1` at
+   * start ({@link DevServer.ca} is the PEM to trust); or your own certificate, and client
+   * certificates to require (see {@link DevServerHttpsOptions}).
+   * @default false (plain HTTP)
+   */
+  readonly https?: boolean | DevServerHttpsOptions;
 }
 
 const DEV_SERVER_OPTION_KEYS = keysOf<DevServerOptions>({
@@ -33,6 +41,7 @@ const DEV_SERVER_OPTION_KEYS = keysOf<DevServerOptions>({
   host: true,
   emulator: true,
   emulatorOptions: true,
+  https: true,
 });
 
 /**
@@ -66,7 +75,7 @@ function assertDevServerKeys(options: object): void {
 
 /** A running dev server. */
 export interface DevServer {
-  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:9080`. */
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:9080` (`https:` with `https`). */
   readonly url: string;
   /** The port it listens on. */
   readonly port: number;
@@ -79,6 +88,18 @@ export interface DevServer {
    * the predefined credentials are public), so a caller may want to warn.
    */
   readonly loopbackOnly: boolean;
+  /**
+   * With `https`: the CA certificate (PEM) a client must trust to reach the server, e.g.
+   * `new Agent({ connect: { ca: server.ca } })` (undici) or `NODE_EXTRA_CA_CERTS`. `undefined`
+   * over plain HTTP.
+   */
+  readonly ca: string | undefined;
+  /**
+   * With `https`: issues a client certificate (and its key, PEM) signed by the dev server's own
+   * CA, which `requireClientCertificate` accepts (unless `clientCa` names others).
+   * @throws TypeError over plain HTTP.
+   */
+  issueClientCertificate(options?: { commonName?: string }): { cert: string; key: string };
   /**
    * Stops listening, aborts pending injected delays and closes every connection, keep-alive ones
    * included. Idempotent.
@@ -129,7 +150,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }
   const emulator = options.emulator ?? new MobileFirstEmulator(options.emulatorOptions);
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  let origin = `http://${urlHost}:${port}`;
+  const scheme = options.https ? 'https' : 'http';
+  let origin = `${scheme}://${urlHost}:${port}`;
 
   // Aborted when the server closes, so that no injected delay outlives it.
   const closed = new AbortController();
@@ -147,7 +169,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       req.socket.destroy();
     });
   };
-  const server = createServer(handler);
+  const tls = options.https ? createTlsServer(options.https, host, handler) : undefined;
+  const server = tls?.server ?? createServer(handler);
   server.on('checkContinue', (req, res) => {
     // `Expect: 100-continue` with a body over the cap: refuse before the client sends it.
     if ((declaredLength(req) ?? 0) > MAX_BODY_BYTES) {
@@ -174,7 +197,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     });
   });
   const actualPort = (server.address() as AddressInfo).port;
-  origin = `http://${urlHost}:${actualPort}`;
+  origin = `${scheme}://${urlHost}:${actualPort}`;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -190,6 +213,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     port: actualPort,
     emulator,
     loopbackOnly: isLoopbackHost(host),
+    ca: tls?.ca,
+    issueClientCertificate: (certificateOptions) => {
+      if (tls === undefined) {
+        throw new TypeError(
+          'startDevServer: issueClientCertificate needs an HTTPS server (startDevServer({ https: true }))',
+        );
+      }
+      return tls.issueClientCertificate(certificateOptions);
+    },
     close,
     [Symbol.asyncDispose]: close,
   };

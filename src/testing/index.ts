@@ -11,7 +11,11 @@
 // Through the package's public name, not a relative path: an entry point never reaches into
 // another one's folder. Built, this stays an import of `confidential-client/dev-server`, which
 // Node resolves through the package's own `exports` (a self-reference).
-export type { DevServer, DevServerOptions } from 'confidential-client/dev-server';
+export type {
+  DevServer,
+  DevServerHttpsOptions,
+  DevServerOptions,
+} from 'confidential-client/dev-server';
 export { startDevServer } from 'confidential-client/dev-server';
 export type {
   AdministratorCredentials,

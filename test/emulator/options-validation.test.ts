@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   createMswHandlers,
+  type DevServerHttpsOptions,
   type DevServerOptions,
   MobileFirstEmulator,
   type MobileFirstEmulatorOptions,
   type MswHandlersOptions,
   startDevServer,
 } from '../../src/testing/index.js';
+import { makeCa, makeServerCert } from '../helpers/tls.js';
 
 describe('emulator options', () => {
   it('has the documented defaults', () => {
@@ -138,8 +140,19 @@ describe('unknown option keys', () => {
       port: 0,
       host: '127.0.0.1',
       emulatorOptions: everyEmulatorOption,
+      https: false,
     };
     await (await startDevServer(server)).close();
+    const ca = await makeCa();
+    const { cert, key } = await makeServerCert(ca);
+    const https: Required<DevServerHttpsOptions> = {
+      cert,
+      key,
+      ca: ca.cert,
+      requireClientCertificate: true,
+      clientCa: [ca.cert],
+    };
+    await (await startDevServer({ https })).close();
     await (await startDevServer({ emulator: new MobileFirstEmulator() })).close();
   });
 
