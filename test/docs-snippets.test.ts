@@ -32,7 +32,8 @@
  * and `MFP_CLIENT_SECRET=s3cret` (and the administrator, `MFP_ADMIN_USER`/`MFP_ADMIN_PASSWORD`
  * `admin`/`admin`) are set in the environment, and the placeholder
  * `https://mfp.example.com` becomes its URL in every block. `http://localhost:9080` stays as it
- * is in JS/TS blocks: it is the MSW handlers' origin, served in-process. In shell blocks it is
+ * is in JS/TS blocks: it is the MSW handlers' origin, served in-process. In shell blocks it (and
+ * its `https:` form, for `dev-server --https`) is
  * the address of the CLI dev server the docs start with `--port 9080`, and becomes the URL of
  * the server the block started, or else of the test's dev server.
  *
@@ -74,7 +75,13 @@ const docs = [
 /** A process may run this long before it counts as hanging (a server or a timer left open). */
 const processTimeout = 15_000;
 const placeholderServerUrl = 'https://mfp.example.com';
-const cliServerUrls = ['http://localhost:9080', 'http://127.0.0.1:9080'];
+const cliServerUrls = [
+  'http://localhost:9080',
+  'http://127.0.0.1:9080',
+  // `dev-server --https`: its certificate holds both names.
+  'https://localhost:9080',
+  'https://127.0.0.1:9080',
+];
 const backend = { id: 'backend', secret: 's3cret', allowedScope: '*' };
 
 type Kind = 'ts' | 'js' | 'sh' | 'data';

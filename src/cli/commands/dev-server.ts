@@ -4,23 +4,35 @@
  * @module
  */
 
-import { type MobileFirstEmulator, startDevServer } from 'confidential-client/dev-server';
+import { readFile, writeFile } from 'node:fs/promises';
+import {
+  type DevServerHttpsOptions,
+  type MobileFirstEmulator,
+  startDevServer,
+} from 'confidential-client/dev-server';
 import type { CliCommand } from '../command.js';
-import { UsageError } from '../errors.js';
+import { CliFailure, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { parseFlags } from '../parse-flags.js';
 import { emulatorFlags, emulatorFlagsHelp, emulatorFromFlags } from './emulator-flags.js';
 
 const help = `Usage: confidential-client dev-server [--port 9080] [--host 127.0.0.1] [--mode development|production]
-         [--client id:secret:allowedScope]... [--token-lifetime 3599] [other options]
+         [--client id:secret:allowedScope]... [--token-lifetime 3599]
+         [--https [--ca-out ca.pem] | --cert cert.pem --key key.pem] [other options]
 
-Serves an emulated MobileFirst server (token endpoint, introspection, the sample adapter
-resource, push messages, admin API) until SIGINT or SIGTERM.
+Serves an emulated MobileFirst server over HTTP or HTTPS (token endpoint, introspection, the
+sample adapter resource, push messages, admin API) until SIGINT or SIGTERM.
 
 Options:
   --port <n>               TCP port; 0 picks a free one (default 9080)
   --host <addr>            interface to listen on (default 127.0.0.1, loopback only); any other
                            interface prints a warning: the admin API returns secrets in clear text
+  --https                  serve HTTPS with a CA and a certificate for localhost, 127.0.0.1 and
+                           ::1 made at start
+  --ca-out <file>          with --https: write the CA certificate (PEM) there, for clients to trust
+                           (NODE_EXTRA_CA_CERTS=<file>, curl --cacert <file>)
+  --cert <file>, --key <file>
+                           serve HTTPS with this certificate (chain) and key, PEM
 ${emulatorFlagsHelp}
   --json                   print one JSON document (url, endpoints, clients) instead of the banner
   -h, --help               show this help
@@ -47,10 +59,38 @@ function parse(args: readonly string[]) {
   return parseFlags(args, {
     port: { type: 'string', default: '9080' },
     host: { type: 'string', default: '127.0.0.1' },
+    https: { type: 'boolean' },
+    'ca-out': { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
     ...emulatorFlags,
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }).values;
+}
+
+/** `startDevServer`'s `https` option from the flags; `undefined` for plain HTTP. */
+async function httpsFromFlags(values: ReturnType<typeof parse>) {
+  const { cert, key } = values;
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new UsageError('--cert and --key go together');
+  }
+  if (values['ca-out'] !== undefined && !values.https) {
+    throw new UsageError('--ca-out needs --https (the CA is made at start)');
+  }
+  if (cert !== undefined && key !== undefined) {
+    if (values.https)
+      throw new UsageError('--https makes a certificate; --cert/--key bring one: pass either');
+    const read = (path: string, flag: string) =>
+      readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(`${flag}: cannot read ${path} (${error.code ?? error.message})`);
+      });
+    return {
+      cert: await read(cert, '--cert'),
+      key: await read(key, '--key'),
+    } satisfies DevServerHttpsOptions;
+  }
+  return values.https ? true : undefined;
 }
 
 /** The registered clients, one line each: ID and allowed scope, never the secret. */
@@ -67,7 +107,7 @@ function describeClients(emulator: MobileFirstEmulator): string[] {
 /** The `dev-server` command. */
 export const devServerCommand: CliCommand = {
   name: 'dev-server',
-  summary: 'serve an emulated MobileFirst server over HTTP for development and tests',
+  summary: 'serve an emulated MobileFirst server over HTTP(S) for development and tests',
   help,
   jsonFlag: true,
   async run(args, { io, output }) {
@@ -78,7 +118,24 @@ export const devServerCommand: CliCommand = {
     }
     const port = parsePort(values.port ?? '9080');
     const host = parseHost(values.host ?? '127.0.0.1');
-    const server = await startDevServer({ port, host, emulator: emulatorFromFlags(values) });
+    const https = await httpsFromFlags(values);
+    const server = await startDevServer({
+      port,
+      host,
+      emulator: emulatorFromFlags(values),
+      ...(https === undefined ? {} : { https }),
+    });
+    const caOut = values['ca-out'];
+    if (caOut !== undefined && server.ca !== undefined) {
+      try {
+        await writeFile(caOut, server.ca);
+      } catch (error) {
+        await server.close();
+        throw new CliFailure(
+          `--ca-out: cannot write ${caOut} (${(error as NodeJS.ErrnoException).code ?? error})`,
+        );
+      }
+    }
     const { emulator, url } = server;
     const { mode, tokenLifetime, sampleResource } = emulator.options;
     if (!server.loopbackOnly) {
@@ -99,9 +156,10 @@ export const devServerCommand: CliCommand = {
         adminApi: `${url}${emulator.adminPath}`,
         tokenLifetime,
         clients: emulator.clients().map(({ id, allowedScope }) => ({ id, allowedScope })),
+        ...(server.ca === undefined ? {} : { ca: server.ca }),
       });
     } else {
-      banner(io, server.url, emulator);
+      banner(io, server.url, emulator, https === true ? { caOut } : undefined);
     }
     const signal = await io.untilShutdown();
     await server.close();
@@ -111,7 +169,12 @@ export const devServerCommand: CliCommand = {
 };
 
 /** The human banner: where everything is, and the clients (never their secrets). */
-function banner(io: CliIo, url: string, emulator: MobileFirstEmulator): void {
+function banner(
+  io: CliIo,
+  url: string,
+  emulator: MobileFirstEmulator,
+  madeCa: { caOut: string | undefined } | undefined,
+): void {
   const { mode, tokenLifetime, sampleResource } = emulator.options;
   io.out(`MobileFirst emulator (${mode} mode) listening on ${url}`);
   io.out(`  token endpoint   POST ${url}${emulator.tokenPath}`);
@@ -123,8 +186,19 @@ function banner(io: CliIo, url: string, emulator: MobileFirstEmulator): void {
   io.out(`  admin API        GET|PUT ${url}${emulator.adminPath} (admin:admin)`);
   io.out(`Access tokens live ${tokenLifetime} s (expires_in). Confidential clients:`);
   for (const line of describeClients(emulator)) io.out(line);
+  if (madeCa !== undefined) {
+    const { caOut } = madeCa;
+    io.out(
+      caOut === undefined
+        ? 'HTTPS with a CA made at start: pass --ca-out <file> to write it for clients to trust.'
+        : `HTTPS with a CA made at start, written to ${caOut}: trust it with NODE_EXTRA_CA_CERTS=${caOut}.`,
+    );
+  }
   if (emulator.clients().some((client) => client.id === 'test' && client.secret === 'test')) {
-    io.out(`Try: curl -u test:test -d grant_type=client_credentials ${url}${emulator.tokenPath}`);
+    const cacert = madeCa?.caOut === undefined ? '' : ` --cacert ${madeCa.caOut}`;
+    io.out(
+      `Try: curl${cacert} -u test:test -d grant_type=client_credentials ${url}${emulator.tokenPath}`,
+    );
   }
   io.out('Press Ctrl+C to stop.');
 }
