@@ -48,6 +48,7 @@ export type {
   ClientAuthentication,
   ClientOptions,
   ConfidentialClientOptions,
+  DispatcherLike,
   RefreshOptions,
   ReplayOptions,
   RetryOptions,

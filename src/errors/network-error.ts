@@ -23,13 +23,58 @@ export class NetworkError extends ConfidentialClientError {
   constructor(url: string, cause: unknown) {
     const root = rootCause(cause);
     super(
-      `could not reach the token endpoint ${url}: ${describe(cause, root)}. Check \`serverUrl\`/\`tokenUrl\` and that the server is up.`,
+      `could not reach the token endpoint ${url}: ${describe(cause, root)}. ${hint(root.code)}`,
       'ERR_CC_NETWORK',
       { cause },
     );
     this.url = url;
     this.causeCode = root.code;
   }
+}
+
+/** OpenSSL's codes for a server certificate that does not chain to a trusted CA. */
+const UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
+
+/** Certificate checks that fail the same way however often they are tried. */
+const CERTIFICATE_FAILURES = new Set([
+  ...UNTRUSTED,
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * Whether a root cause is a server certificate this runtime refuses: retrying cannot help.
+ *
+ * @param code - {@link NetworkError.causeCode}.
+ * @returns `true` for an untrusted, expired or misnamed certificate.
+ * @internal
+ */
+export function isCertificateFailure(code: string | undefined): boolean {
+  return code !== undefined && CERTIFICATE_FAILURES.has(code);
+}
+
+/** What to check, by the root cause. */
+function hint(code: string | undefined): string {
+  if (code !== undefined && UNTRUSTED.has(code)) {
+    return "The server's certificate does not chain to a CA this runtime trusts: for a private CA, pass it (`dispatcher: new Agent({ connect: { ca } })` from undici, or NODE_EXTRA_CA_CERTS); see the README's TLS section.";
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return "The server's certificate is not for this host name: use the name the certificate holds.";
+  }
+  if (code?.includes('CERTIFICATE_REQUIRED')) {
+    return 'The server asks for a client certificate (mutual TLS): pass one (`dispatcher: new Agent({ connect: { cert, key } })`).';
+  }
+  return 'Check `serverUrl`/`tokenUrl` and that the server is up.';
 }
 
 /** Whether `value` is a {@link NetworkError}. */

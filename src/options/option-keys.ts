@@ -27,6 +27,7 @@ export const OPTION_KEYS = keySet<ClientOptions & ServerUrlOptions & TokenUrlOpt
   basicAuthEncoding: true,
   tokenParams: true,
   fetch: true,
+  dispatcher: true,
   now: true,
   maxTokenResponseBytes: true,
   timeout: true,

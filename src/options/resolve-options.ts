@@ -27,6 +27,7 @@ import {
   positiveNumber,
   rejectUnknownKeys,
 } from './validate.js';
+import { resolveDispatcher, withDispatcher } from './with-dispatcher.js';
 
 /** @internal The options, resolved: what the client wires its parts with. */
 export interface ResolvedOptions {
@@ -101,7 +102,10 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
     throw new ConfigurationError('refresh', 'must be an object.');
   }
   rejectUnknownKeys(refresh, REFRESH_KEYS, 'refresh.');
-  const fetchImpl = resolveFetch(options.fetch);
+  const dispatcher = resolveDispatcher(options.dispatcher);
+  const fetchImpl = dispatcher
+    ? withDispatcher(resolveFetch(options.fetch), dispatcher)
+    : resolveFetch(options.fetch);
   const now = options.now ?? Date.now;
   if (typeof now !== 'function')
     throw new ConfigurationError('now', 'must be a function returning epoch ms.');

@@ -32,6 +32,16 @@ export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post';
  */
 export type BasicAuthEncoding = 'form' | 'plain';
 
+/**
+ * An undici `Dispatcher` (`Agent`, `ProxyAgent`, `EnvHttpProxyAgent`, `Pool`, …), typed by the
+ * one method the client checks for, so that these types need no undici.
+ *
+ * @see https://undici.nodejs.org/#/docs/api/Dispatcher
+ */
+export interface DispatcherLike {
+  dispatch(...args: never[]): unknown;
+}
+
 /** Retry policy for token requests (network errors, 408, 429, 500, 502, 503, 504). */
 export interface RetryOptions {
   /**
@@ -223,6 +233,16 @@ export interface ClientOptions {
    * @default globalThis.fetch
    */
   fetch?: typeof fetch;
+  /**
+   * An undici dispatcher for every request the client sends, token requests and `client.fetch`
+   * alike: `new Agent({ connect: { ca } })` to trust a private CA, `new ProxyAgent(url)` or
+   * `new EnvHttpProxyAgent()` for a proxy, `new Agent({ connect: { cert, key } })` for a client
+   * certificate (mutual TLS). Sent as `init.dispatcher`, which Node's global `fetch` and undici's
+   * `fetch` read; a request's own `init.dispatcher` wins. Node only: Bun and Deno ignore it (give
+   * them a `fetch` that sets their own TLS options). The client never closes it.
+   * @default none: the runtime's global dispatcher
+   */
+  dispatcher?: DispatcherLike | undefined;
   /**
    * The clock, in epoch ms. Inject one in tests.
    * @default Date.now

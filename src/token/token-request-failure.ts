@@ -1,4 +1,4 @@
-import { isNetworkError } from '../errors/network-error.js';
+import { isCertificateFailure, isNetworkError } from '../errors/network-error.js';
 import { isTimeoutError } from '../errors/timeout-error.js';
 import {
   isTokenRequestError,
@@ -131,7 +131,9 @@ export async function tokenRequestFailure(
  * @returns Whether to retry.
  */
 export function isRetryable(error: unknown): boolean {
-  if (isNetworkError(error) || isTimeoutError(error)) return true;
+  // A certificate the runtime refuses is refused again on every retry.
+  if (isNetworkError(error)) return !isCertificateFailure(error.causeCode);
+  if (isTimeoutError(error)) return true;
   return isTokenRequestError(error) && RETRYABLE_STATUSES.has(error.status);
 }
 
