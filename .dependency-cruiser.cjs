@@ -9,7 +9,7 @@
 const CORE =
   '^src/(index|confidential-client|hooks|logger|observer|scope)[.]ts$|^src/(errors|http|options|token|util)/';
 /** Entry points besides the core, each a folder with an index.ts. */
-const ENTRIES = '^src/(testing|dev-server|mobilefirst|redis|cli)/';
+const ENTRIES = '^src/(testing|dev-server|mobilefirst|redis|opentelemetry|cli)/';
 
 module.exports = {
   forbidden: [
@@ -34,7 +34,15 @@ module.exports = {
       comment:
         'Product code never imports the emulator, a test kit or another entry point: they build on the core, not the other way round.',
       from: { path: CORE },
-      to: { path: '^src/(emulator|testing|dev-server|mobilefirst|redis|cli)/' },
+      to: { path: '^src/(emulator|testing|dev-server|mobilefirst|redis|opentelemetry|cli)/' },
+    },
+    {
+      name: 'opentelemetry-stays-optional',
+      severity: 'error',
+      comment:
+        '@opentelemetry/api is an optional peer: only confidential-client/opentelemetry imports it, so the core and the other entries never load it (no cost when it is absent).',
+      from: { pathNot: '^src/opentelemetry/' },
+      to: { path: 'node_modules/@opentelemetry/' },
     },
     {
       name: 'token-not-to-http',
@@ -82,15 +90,16 @@ module.exports = {
       name: 'products-on-the-public-core',
       severity: 'error',
       comment:
-        "Product entry points (mobilefirst, redis) build on the core's public API, imported as users do (confidential-client); only the stateless helpers of src/util/ are shared as modules.",
-      from: { path: '^src/(mobilefirst|redis)/' },
+        "Product entry points (mobilefirst, redis, opentelemetry) build on the core's public API, imported as users do (confidential-client); only the stateless helpers of src/util/ are shared as modules.",
+      from: { path: '^src/(mobilefirst|redis|opentelemetry)/' },
       to: { path: CORE, pathNot: '^src/util/', dependencyTypesNot: ['aliased-tsconfig'] },
     },
     {
       name: 'products-not-to-emulator',
       severity: 'error',
-      comment: 'Product entry points (mobilefirst, redis) never import the emulator.',
-      from: { path: '^src/(mobilefirst|redis)/' },
+      comment:
+        'Product entry points (mobilefirst, redis, opentelemetry) never import the emulator.',
+      from: { path: '^src/(mobilefirst|redis|opentelemetry)/' },
       to: { path: '^src/emulator/' },
     },
     {
@@ -100,7 +109,7 @@ module.exports = {
         'The emulator core is a function from a request to a response: no node: modules, no adapters (MSW and node:http adapt it, not the other way round).',
       from: { path: '^src/emulator/' },
       to: {
-        path: '^src/(testing|dev-server|mobilefirst|redis|cli)/|^src/(index|confidential-client)[.]ts$',
+        path: '^src/(testing|dev-server|mobilefirst|redis|opentelemetry|cli)/|^src/(index|confidential-client)[.]ts$',
       },
     },
     {
@@ -114,9 +123,9 @@ module.exports = {
       name: 'no-dev-dependencies-in-src',
       severity: 'error',
       comment:
-        'Shipped code imports runtime dependencies only (msw is the optional peer of confidential-client/testing).',
+        'Shipped code imports runtime dependencies only (msw is the optional peer of confidential-client/testing, @opentelemetry/api that of confidential-client/opentelemetry).',
       from: { path: '^src/' },
-      to: { dependencyTypes: ['npm-dev'], pathNot: 'node_modules/msw/' },
+      to: { dependencyTypes: ['npm-dev'], pathNot: 'node_modules/(msw|@opentelemetry/api)/' },
     },
     {
       name: 'not-to-unresolvable',

@@ -6,7 +6,16 @@ import { defineConfig } from 'tsup';
 //
 // The Redis client is the application's (an optional peer of `/redis`): never bundled, in either
 // build. `/redis` only reads the client it is given, so no build loads it at all today.
-const external = ['confidential-client', /^confidential-client\//, 'redis', /^@redis\//];
+//
+// `@opentelemetry/api` likewise (the optional peer of `/opentelemetry`): the application's copy
+// holds the global providers, so a bundled one would see none of them.
+const external = [
+  'confidential-client',
+  /^confidential-client\//,
+  'redis',
+  /^@redis\//,
+  '@opentelemetry/api',
+];
 
 const entry = {
   index: 'src/index.ts',
@@ -14,6 +23,7 @@ const entry = {
   'dev-server/index': 'src/dev-server/index.ts',
   'mobilefirst/index': 'src/mobilefirst/index.ts',
   'redis/index': 'src/redis/index.ts',
+  'opentelemetry/index': 'src/opentelemetry/index.ts',
 };
 
 export default defineConfig([

@@ -208,3 +208,115 @@ describe('the bin', () => {
     expect(err).not.toContain('WARNING');
   });
 });
+
+describe('confidential-client/opentelemetry', () => {
+  /** Every file a built entry loads from dist/, following its relative imports (chunks). */
+  const closure = (entry: string): string[] => {
+    const seen = new Set<string>();
+    const visit = (file: URL) => {
+      if (seen.has(file.pathname)) return;
+      seen.add(file.pathname);
+      const source = readFileSync(file, 'utf8');
+      for (const [, specifier] of source.matchAll(
+        /(?:from\s*|import\s*\(?|require\()\s*["'](\.{1,2}\/[^"']+)["']/g,
+      )) {
+        visit(new URL(specifier as string, file));
+      }
+    };
+    visit(new URL(entry, root));
+    return [...seen];
+  };
+
+  it.each([
+    ['ESM', 'dist/index.js'],
+    ['CJS', 'dist/index.cjs'],
+  ])('%s: the core and its chunks never mention @opentelemetry', (_name, entry) => {
+    const files = closure(entry);
+    expect(files.length).toBeGreaterThan(1);
+    for (const file of files) expect(readFileSync(file, 'utf8')).not.toContain('@opentelemetry');
+  });
+
+  it.each([
+    [
+      'ESM',
+      'dist/opentelemetry/index.js',
+      /from ["']@opentelemetry\/api["']/,
+      /from ["']confidential-client["']/,
+    ],
+    [
+      'CJS',
+      'dist/opentelemetry/index.cjs',
+      /require\(["']@opentelemetry\/api["']\)/,
+      /require\(["']confidential-client["']\)/,
+    ],
+  ])(
+    '%s: imports @opentelemetry/api (the application’s copy) and the core by their names',
+    (_name, file, api, core) => {
+      const source = readFileSync(new URL(file, root), 'utf8');
+      expect(source).toMatch(api);
+      expect(source).toMatch(core);
+      expect(source).not.toContain('class ConfidentialClient');
+    },
+  );
+
+  it('the core loads and gets a token without @opentelemetry/api installed', () => {
+    // A child process whose module resolution cannot find @opentelemetry/*.
+    const script = `
+      const Module = require('node:module');
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (request.startsWith('@opentelemetry/')) throw Object.assign(new Error('no otel'), { code: 'MODULE_NOT_FOUND' });
+        return resolve.call(this, request, ...rest);
+      };
+      const { ConfidentialClient } = require('./dist/index.cjs');
+      const { startDevServer } = require('./dist/dev-server/index.cjs');
+      startDevServer().then(async (dev) => {
+        const client = new ConfidentialClient({ serverUrl: dev.url, clientId: 'test', clientSecret: 'test' });
+        const token = await client.getToken();
+        console.log(typeof token.accessToken, Object.keys(require.cache).some((f) => f.includes('@opentelemetry')));
+        await client.close();
+        await dev.close();
+      });`;
+    const out = execFileSync(process.execPath, ['-e', script], {
+      cwd: new URL('.', root).pathname,
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('string false');
+  });
+
+  it.each([
+    [
+      'CJS',
+      'commonjs',
+      "const { openTelemetryHooks } = require('confidential-client/opentelemetry'); const { ConfidentialClient } = require('confidential-client'); const { startDevServer } = require('confidential-client/dev-server'); const { MeterProvider, MetricReader } = require('@opentelemetry/sdk-metrics');",
+    ],
+    [
+      'ESM',
+      'module',
+      "import { openTelemetryHooks } from 'confidential-client/opentelemetry'; import { ConfidentialClient } from 'confidential-client'; import { startDevServer } from 'confidential-client/dev-server'; import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';",
+    ],
+  ])(
+    '%s: the built entry counts a token request through the package exports',
+    (_name, type, load) => {
+      const script = `${load}
+      class Reader extends MetricReader { onForceFlush() { return Promise.resolve(); } onShutdown() { return Promise.resolve(); } }
+      (async () => {
+        const reader = new Reader();
+        const dev = await startDevServer();
+        const client = new ConfidentialClient({ serverUrl: dev.url, clientId: 'test', clientSecret: 'test',
+          hooks: openTelemetryHooks({ meterProvider: new MeterProvider({ readers: [reader] }) }) });
+        await client.getToken();
+        const { resourceMetrics } = await reader.collect();
+        const names = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name));
+        console.log(names.includes('confidential_client.token.requests'));
+        await client.close();
+        await dev.close();
+      })();`;
+      const out = execFileSync(process.execPath, [`--input-type=${type}`, '-e', script], {
+        cwd: new URL('.', root).pathname,
+        encoding: 'utf8',
+      });
+      expect(out.trim()).toBe('true');
+    },
+  );
+});

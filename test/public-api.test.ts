@@ -18,6 +18,7 @@ const entries: Record<string, () => Promise<Record<string, unknown>>> = {
   'confidential-client/dev-server': () => import('../src/dev-server/index.js'),
   'confidential-client/mobilefirst': () => import('../src/mobilefirst/index.js'),
   'confidential-client/redis': () => import('../src/redis/index.js'),
+  'confidential-client/opentelemetry': () => import('../src/opentelemetry/index.js'),
 };
 
 describe('public surface', () => {
