@@ -6,10 +6,13 @@ import type { ScopeEntry } from './http/exchange.js';
 import { type ClientStats, Observer } from './observer.js';
 import { defaults } from './options/defaults.js';
 import { type ResolvedOptions, resolveOptions } from './options/resolve-options.js';
+import { resolveResource } from './options/resolve-resource.js';
 import { resolveScope } from './options/resolve-scope.js';
-import type { ConfidentialClientOptions } from './options/types.js';
+import type { ConfidentialClientOptions, ResourceInput } from './options/types.js';
 import { formatScope, type ScopeInput } from './scope.js';
 import type { AccessToken } from './token/access-token.js';
+import { ClientAuthenticator } from './token/client-authenticator.js';
+import { Discovery } from './token/discovery.js';
 import { MemoryTokenStore } from './token/memory-token-store.js';
 import { TokenEndpoint } from './token/token-endpoint.js';
 import { TokenManager } from './token/token-manager.js';
@@ -21,6 +24,11 @@ export interface GetTokenOptions {
    * default `scope`.
    */
   scope?: ScopeInput | undefined;
+  /**
+   * RFC 8707 resource indicator(s) of the token. Omitted: the client's default `resource`.
+   * Tokens for different resources are cached apart.
+   */
+  resource?: ResourceInput | undefined;
   /** Skip the cache and get a new token from the server. @default false */
   forceRefresh?: boolean | undefined;
   /**
@@ -55,6 +63,7 @@ export class ConfidentialClient implements AsyncDisposable {
   readonly #scopes = new Map<string, ScopeEntry>();
   readonly #defaultScope: ScopeEntry;
   readonly #authorizedFetch: AuthorizedFetch;
+  readonly #discovery: Discovery | undefined;
   #ky: AuthorizedKyInstance | undefined;
 
   /**
@@ -65,23 +74,31 @@ export class ConfidentialClient implements AsyncDisposable {
     const resolved = resolveOptions(options);
     this.#options = resolved;
     this.#observer = new Observer(resolved.logger, resolved.hooks, resolved.secrets);
-    const endpoint = new TokenEndpoint(resolved.endpoint, this.#observer);
+    const discovery = resolved.discovery && new Discovery(resolved.discovery, resolved.metadata);
+    this.#discovery = discovery;
+    const known = resolved.metadata;
+    const endpoint = new TokenEndpoint(
+      {
+        ...resolved.endpoint,
+        server: discovery ? (signal) => discovery.get(signal) : () => known!,
+        authenticator: new ClientAuthenticator(resolved.authenticator),
+      },
+      this.#observer,
+    );
     // The default store is built here, where the client is wired: the options only check one.
     const store =
       resolved.store ??
       new MemoryTokenStore({ maxEntries: defaults.maxEntries, now: resolved.now });
     this.#manager = new TokenManager({ ...resolved.manager, store }, endpoint, this.#observer);
-    this.#defaultScope = {
-      scope: this.#options.scope,
-      key: this.#manager.keyFor(this.#options.scope),
-    };
+    this.#defaultScope = this.#entryFor(this.#options.scope, this.#options.resource);
     this.#authorizedFetch = new AuthorizedFetch(
       resolved.http,
       {
-        entry: (scope) => this.#scopeEntry(scope),
-        entryFor: (scope) => this.#entryFor(scope),
-        get: (entry, signal) => this.#manager.get(entry.scope, entry.key, { signal }),
-        peek: (entry) => this.#manager.peek(entry.scope, entry.key),
+        entry: (scope, resource) => this.#scopeEntry(scope, resource),
+        entryFor: (scope, resource) => this.#entryFor(scope, resource),
+        get: (entry, signal) =>
+          this.#manager.get(entry.scope, entry.key, { signal, resource: entry.resource }),
+        peek: (entry) => this.#manager.peek(entry.scope, entry.key, entry.resource),
         invalidate: (token) => this.#manager.invalidate(token),
       },
       this.#observer,
@@ -160,9 +177,17 @@ export class ConfidentialClient implements AsyncDisposable {
     return instance as AuthorizedKyInstance;
   }
 
-  /** The token endpoint URL. */
+  /**
+   * The token endpoint URL. With `issuer`: the discovered one once known (the `metadata` option,
+   * or after the first token request), the issuer until then.
+   */
   get tokenUrl(): string {
-    return this.#options.tokenUrl;
+    return this.#discovery?.current?.tokenEndpoint ?? this.#options.tokenUrl;
+  }
+
+  /** The `issuer` option, when the client was configured with one. */
+  get issuer(): string | undefined {
+    return this.#options.issuer;
   }
 
   /** The client ID. */
@@ -183,9 +208,10 @@ export class ConfidentialClient implements AsyncDisposable {
    * - A cached token whose granted scope covers the requested one serves the request.
    * - Transient failures (network, 408, 429, 5xx) are retried with backoff; OAuth errors are not.
    *
-   * @param options - `scope`, `forceRefresh`, `signal`.
+   * @param options - `scope`, `resource`, `forceRefresh`, `signal`.
    * @returns The token.
    * @throws {TokenRequestError} The server refused (e.g. `invalid_client`, `invalid_scope`).
+   * @throws {DiscoveryError} With `issuer`: the server's metadata could not be read.
    * @throws {TokenResponseError} The server's answer held no usable token.
    * @throws {NetworkError} The server could not be reached.
    * @throws {TimeoutError} The last attempt timed out.
@@ -196,11 +222,11 @@ export class ConfidentialClient implements AsyncDisposable {
   getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
     let entry: ScopeEntry;
     try {
-      entry = this.#scopeEntry(options.scope);
+      entry = this.#scopeEntry(options.scope, options.resource);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#manager.get(entry.scope, entry.key, options);
+    return this.#manager.get(entry.scope, entry.key, { ...options, resource: entry.resource });
   }
 
   /**
@@ -252,7 +278,14 @@ export class ConfidentialClient implements AsyncDisposable {
     return `ConfidentialClient ${JSON.stringify(this.toJSON())}`;
   }
 
-  #scopeEntry(scope: ScopeInput | undefined): ScopeEntry {
+  #scopeEntry(scope: ScopeInput | undefined, resource?: ResourceInput): ScopeEntry {
+    if (resource !== undefined) {
+      // Per call: not memoized (a resource per call is rarer than a scope per call).
+      return this.#entryFor(
+        scope === undefined ? this.#options.scope : resolveScope(scope, 'scope'),
+        resolveResource(resource, 'resource'),
+      );
+    }
     if (scope === undefined) return this.#defaultScope;
     // A string scope is memoized: client.fetch calls this for every request.
     if (typeof scope === 'string') {
@@ -270,7 +303,7 @@ export class ConfidentialClient implements AsyncDisposable {
       : this.#entryFor(resolveScope(scope, 'scope'));
   }
 
-  #entryFor(scope: readonly string[]): ScopeEntry {
-    return { scope, key: this.#manager.keyFor(scope) };
+  #entryFor(scope: readonly string[], resource = this.#options.resource): ScopeEntry {
+    return { scope, resource, key: this.#manager.keyFor(scope, resource) };
   }
 }

@@ -1,14 +1,16 @@
 export type { GetTokenOptions } from './confidential-client.js';
 export { ConfidentialClient } from './confidential-client.js';
-export type { ErrorCode, TokenRequestErrorDetails } from './errors/index.js';
+export type { DiscoveryFailure, ErrorCode, TokenRequestErrorDetails } from './errors/index.js';
 export {
   ClientClosedError,
   ConfidentialClientError,
   ConfigurationError,
+  DiscoveryError,
   InsufficientScopeError,
   isClientClosedError,
   isConfidentialClientError,
   isConfigurationError,
+  isDiscoveryError,
   isInsufficientScopeError,
   isNetworkError,
   isTimeoutError,
@@ -44,14 +46,22 @@ export type { Logger } from './logger.js';
 export type { ClientStats } from './observer.js';
 export { defaults } from './options/defaults.js';
 export type {
+  AuthorizationServerMetadata,
   BasicAuthEncoding,
+  ClientAssertionOptions,
   ClientAuthentication,
   ClientOptions,
   ConfidentialClientOptions,
+  CredentialSource,
   DispatcherLike,
+  IssuerOptions,
+  PrivateKeyInput,
+  PrivateKeyOptions,
   RefreshOptions,
   ReplayOptions,
+  ResourceInput,
   RetryOptions,
+  SecretOptions,
   ServerUrlOptions,
   TokenUrlOptions,
 } from './options/types.js';

@@ -63,7 +63,7 @@ describe('token cache', () => {
       setup({ store, clientId: 'other' }),
       // MSW ignores the query when matching: same handler, different token URL.
       setup({ store, serverUrl: undefined, tokenUrl: `${SERVER}/mfp/api/az/v1/token?tenant=2` }),
-      setup({ store, tokenParams: { resource: 'x' } }),
+      setup({ store, tokenParams: { resource: 'https://api.example/x' } }),
     ];
     for (const { client } of clients) await client.getToken();
     for (const { client } of clients) await client.getToken();

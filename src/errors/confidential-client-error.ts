@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'ERR_CC_TIMEOUT'
   | 'ERR_CC_INSUFFICIENT_SCOPE'
   | 'ERR_CC_CLOSED'
+  | 'ERR_CC_DISCOVERY'
   // confidential-client/mobilefirst
   | 'ERR_CC_INVALID_INPUT'
   | 'ERR_CC_PUSH'

@@ -5,6 +5,8 @@ export {
   isConfidentialClientError,
 } from './confidential-client-error.js';
 export { ConfigurationError, isConfigurationError } from './configuration-error.js';
+export type { DiscoveryFailure } from './discovery-error.js';
+export { DiscoveryError, isDiscoveryError } from './discovery-error.js';
 export { InsufficientScopeError, isInsufficientScopeError } from './insufficient-scope-error.js';
 export { isNetworkError, NetworkError } from './network-error.js';
 export { isTimeoutError, TimeoutError } from './timeout-error.js';

@@ -5,6 +5,7 @@
 import { InsufficientScopeError } from '../errors/insufficient-scope-error.js';
 import { isTokenRequestError } from '../errors/token-request-error.js';
 import type { Observer } from '../observer.js';
+import type { ResourceInput } from '../options/types.js';
 import type { ScopeInput } from '../scope.js';
 import type { AccessToken } from '../token/access-token.js';
 import { cancelBody } from '../util/cancel-body.js';
@@ -34,6 +35,11 @@ export interface AuthorizedRequestInit extends RequestInit {
    * earlier `403 insufficient_scope`, else the client's default scope.
    */
   scope?: ScopeInput | undefined;
+  /**
+   * RFC 8707 resource indicator(s) of the token for this request. Omitted: the client's default
+   * `resource`.
+   */
+  resource?: ResourceInput | undefined;
   /**
    * Time limit for this request in ms, including the wait for a token and any replay, until the
    * response headers arrive. Overrides the client's `requestTimeout`.
@@ -101,20 +107,23 @@ export class AuthorizedFetch {
   fetch(input: RequestInfo | URL, init?: AuthorizedRequestInit): Promise<Response> {
     let rest: RequestInit | undefined = init;
     let scopeInput: ScopeInput | undefined;
+    let resourceInput: ResourceInput | undefined;
     let timeout = this.#options.requestTimeout;
-    if (init !== undefined && ('scope' in init || 'timeout' in init)) {
-      const { scope, timeout: perRequest, ...others } = init;
+    if (init !== undefined && ('scope' in init || 'timeout' in init || 'resource' in init)) {
+      const { scope, resource, timeout: perRequest, ...others } = init;
       scopeInput = scope;
+      resourceInput = resource;
       timeout = perRequest ?? timeout;
       rest = others;
     }
+    const tokenFor: TokenChoice = { scope: scopeInput, resource: resourceInput };
     try {
       const target = this.#targets.of(input);
       const callerSignal =
         rest?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
-      if (timeout === undefined) return this.#route(input, rest, target, scopeInput, callerSignal);
+      if (timeout === undefined) return this.#route(input, rest, target, tokenFor, callerSignal);
       return withDeadline(callerSignal, timeout, target.resource, (signal) =>
-        this.#route(input, { ...rest, signal }, target, scopeInput, signal),
+        this.#route(input, { ...rest, signal }, target, tokenFor, signal),
       );
     } catch (error) {
       // Like fetch: a bad URL or scope rejects, it never throws synchronously.
@@ -126,7 +135,7 @@ export class AuthorizedFetch {
     input: RequestInfo | URL,
     init: RequestInit | undefined,
     target: Target,
-    scopeInput: ScopeInput | undefined,
+    tokenFor: TokenChoice,
     signal: AbortSignal | undefined,
   ): Promise<Response> {
     if (!target.allowed) {
@@ -136,7 +145,7 @@ export class AuthorizedFetch {
         ? sent.then((response) => this.#checkUnsent(response, target.url))
         : sent;
     }
-    if (init === undefined && scopeInput === undefined && !(input instanceof Request)) {
+    if (init === undefined && !(input instanceof Request)) {
       // The hottest path, `client.fetch(url)` on a cached token: nothing to prepare, and the
       // same init fetch would get from the caller plus our header.
       const entry = this.#learned.get(target.resource) ?? this.#tokens.entry(undefined);
@@ -156,7 +165,7 @@ export class AuthorizedFetch {
     const start = (p: ReplayableRequest) =>
       this.#authorized(
         { prepared: p, input, init, target, signal, entry: UNRESOLVED, token: undefined },
-        scopeInput,
+        tokenFor,
       );
     if (prepared !== undefined) return start(prepared);
     return prepareReplayableRequest(input, init, {
@@ -164,7 +173,7 @@ export class AuthorizedFetch {
     }).then(start);
   }
 
-  #authorized(exchange: Exchange, scopeInput: ScopeInput | undefined): Promise<Response> {
+  #authorized(exchange: Exchange, tokenFor: TokenChoice): Promise<Response> {
     const { prepared, target } = exchange;
     const headers = prepared.headers();
     // The caller's own Authorization header wins: it is not our token, so it is neither replaced
@@ -172,8 +181,13 @@ export class AuthorizedFetch {
     if (headers.has('authorization')) return this.#options.fetch(...prepared.build(headers));
 
     const { resource } = target;
-    const learned = scopeInput === undefined ? this.#learned.get(resource) : undefined;
-    const entry = learned ?? this.#tokens.entry(scopeInput);
+    const chosen = this.#tokens.entry(tokenFor.scope, tokenFor.resource);
+    // A scope learned for this URL serves calls that name no scope, for the same resource
+    // indicators only.
+    const known = tokenFor.scope === undefined ? this.#learned.get(resource) : undefined;
+    const learned =
+      known !== undefined && sameElements(known.resource, chosen.resource) ? known : undefined;
+    const entry = learned ?? chosen;
     exchange.entry = entry;
     const cached = this.#tokens.peek(entry);
     if (cached !== undefined) return this.#sendChecked(exchange, headers, cached);
@@ -281,7 +295,7 @@ export class AuthorizedFetch {
           this.#observer.log('debug', `401 from ${resource}: replaying once with a new token.`);
         } else {
           const { union, required } = step;
-          const next = this.#tokens.entryFor(union);
+          const next = this.#tokens.entryFor(union, entry.resource);
           const tooWide = union.length > MAX_LEARNED_SCOPE_ELEMENTS;
           if (tooWide || !this.#learned.mayStepUp(resource, next, now)) {
             this.#observer.warnOnce(
@@ -402,7 +416,17 @@ export class AuthorizedFetch {
 }
 
 /** Stands for the entry until the scope is resolved. */
-const UNRESOLVED: ScopeEntry = Object.freeze({ scope: [], key: '' });
+const UNRESOLVED: ScopeEntry = Object.freeze({ scope: [], resource: [], key: '' });
+
+/** What a caller said of the token for one request. */
+interface TokenChoice {
+  readonly scope: ScopeInput | undefined;
+  readonly resource: ResourceInput | undefined;
+}
+
+function sameElements(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((element, i) => element === b[i]);
+}
 
 function isInvalidScope(error: unknown): boolean {
   return isTokenRequestError(error) && error.error === 'invalid_scope';

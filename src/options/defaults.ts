@@ -22,6 +22,9 @@ export const defaults = deepFreeze({
     maxCooldown: 30_000,
   },
   maxTokenResponseBytes: 1_048_576,
+  /** The most bytes read of a discovery (metadata) document. */
+  maxMetadataBytes: 524_288,
+  clientAssertion: { audience: 'token_endpoint', lifetime: 60 },
   refreshBefore: (lifetime: number) =>
     Math.min(5 * MINUTE, Math.max(0.2 * lifetime, Math.min(10_000, lifetime / 2))),
   clockSkew: (lifetime: number) => Math.min(30_000, 0.05 * lifetime),

@@ -26,11 +26,20 @@ export function resolveTokenUrl(
   allowInsecureHttp: boolean,
 ): string {
   const { serverUrl, tokenUrl } = options;
+  if (options.issuer !== undefined) {
+    if (serverUrl !== undefined || tokenUrl !== undefined) {
+      throw new ConfigurationError(
+        serverUrl !== undefined ? 'serverUrl' : 'tokenUrl',
+        'and issuer were both given; give one of them.',
+      );
+    }
+    return resolveIssuer(options.issuer, allowInsecureHttp);
+  }
   if ((serverUrl === undefined) === (tokenUrl === undefined)) {
     throw new ConfigurationError(
       serverUrl === undefined ? 'serverUrl' : 'tokenUrl',
       serverUrl === undefined
-        ? 'is required (or give tokenUrl): e.g. serverUrl: "https://mfp.example.com".'
+        ? 'is required (or give tokenUrl or issuer): e.g. serverUrl: "https://mfp.example.com".'
         : 'and serverUrl were both given; give one of them.',
     );
   }
@@ -82,6 +91,45 @@ export function resolveTokenUrl(
   }
   const base = url.href.endsWith('/') ? url.href : `${url.href}/`;
   return new URL(`${runtime}/api/az/v1/token`, base).href;
+}
+
+/**
+ * The `issuer` option: an `https:` URL (`http:` on loopback unless `allowInsecureHttp`) without
+ * credentials, query or fragment (RFC 8414 §2). A string is kept as it is (the document's issuer
+ * must equal it exactly); a `URL` becomes its `href`.
+ *
+ * @param issuer - The option's value.
+ * @param allowInsecureHttp - Whether `http:` beyond loopback is allowed.
+ * @returns The issuer identifier.
+ * @throws {ConfigurationError} Naming `issuer`.
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ */
+export function resolveIssuer(issuer: unknown, allowInsecureHttp: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(issuer as string);
+  } catch {
+    throw new ConfigurationError(
+      'issuer',
+      `${whyNotAUrl(issuer)}; expected the server's issuer identifier, such as "https://idp.example.com/realms/acme". (The value is not shown: it may be a secret.)`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError('issuer', 'must be an https: URL.');
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new ConfigurationError(
+      'issuer',
+      'must have no credentials, ?query or #fragment (RFC 8414 §2).',
+    );
+  }
+  if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
+    throw new ConfigurationError(
+      'issuer',
+      `uses http: on ${url.hostname}, which would send the client secret in clear; use https:, or set allowInsecureHttp: true.`,
+    );
+  }
+  return typeof issuer === 'string' ? issuer : url.href;
 }
 
 /**

@@ -7,21 +7,37 @@
  */
 import type { Hooks } from '../hooks.js';
 import type {
+  ClientAssertionOptions,
   ClientOptions,
+  IssuerOptions,
+  PrivateKeyOptions,
   RefreshOptions,
   ReplayOptions,
   RetryOptions,
+  SecretOptions,
   ServerUrlOptions,
   TokenUrlOptions,
 } from './types.js';
 import { keySet } from './validate.js';
 
-export const OPTION_KEYS = keySet<ClientOptions & ServerUrlOptions & TokenUrlOptions>({
+export const OPTION_KEYS = keySet<
+  ClientOptions &
+    ServerUrlOptions &
+    TokenUrlOptions &
+    IssuerOptions &
+    SecretOptions &
+    PrivateKeyOptions
+>({
   serverUrl: true,
   runtime: true,
   tokenUrl: true,
+  issuer: true,
+  metadata: true,
   clientId: true,
   clientSecret: true,
+  privateKey: true,
+  clientAssertion: true,
+  resource: true,
   scope: true,
   clientAuthentication: true,
   basicAuthEncoding: true,
@@ -53,6 +69,13 @@ export const RETRY_KEYS = keySet<RetryOptions>({
   maxRetryAfterHold: true,
   cooldown: true,
   maxCooldown: true,
+});
+
+export const CLIENT_ASSERTION_KEYS = keySet<ClientAssertionOptions>({
+  alg: true,
+  kid: true,
+  audience: true,
+  lifetime: true,
 });
 
 export const REFRESH_KEYS = keySet<RefreshOptions>({

@@ -10,15 +10,32 @@ import type { Hooks } from '../hooks.js';
 import type { AuthorizedFetchConfig, ReplayPolicy } from '../http/authorized-fetch.js';
 import type { Logger } from '../logger.js';
 import { secretForms } from '../token/client-authentication.js';
+import type { ClientAuthenticatorConfig } from '../token/client-authenticator.js';
+import type { DiscoveryConfig } from '../token/discovery.js';
+import { parseServerMetadata, type ServerMetadata } from '../token/server-metadata.js';
 import type { TokenEndpointConfig } from '../token/token-endpoint.js';
 import type { TokenManagerConfig } from '../token/token-manager.js';
 import type { TokenStore } from '../token/token-store.js';
 import { defaults } from './defaults.js';
 import { resolveOrigins, resolveTokenUrl } from './network-policy.js';
-import { HOOK_KEYS, OPTION_KEYS, REFRESH_KEYS, REPLAY_KEYS } from './option-keys.js';
+import {
+  CLIENT_ASSERTION_KEYS,
+  HOOK_KEYS,
+  OPTION_KEYS,
+  REFRESH_KEYS,
+  REPLAY_KEYS,
+} from './option-keys.js';
+import { resolveResource } from './resolve-resource.js';
 import { resolveRetry } from './resolve-retry.js';
 import { resolveScope } from './resolve-scope.js';
-import type { ConfidentialClientOptions, ReplayOptions } from './types.js';
+import type {
+  ClientAssertionOptions,
+  ClientAuthentication,
+  ConfidentialClientOptions,
+  CredentialSource,
+  PrivateKeyInput,
+  ReplayOptions,
+} from './types.js';
 import {
   durationFn,
   nonNegativeNumber,
@@ -31,26 +48,56 @@ import { resolveDispatcher, withDispatcher } from './with-dispatcher.js';
 
 /** @internal The options, resolved: what the client wires its parts with. */
 export interface ResolvedOptions {
+  /** The token URL; with `issuer`, the issuer (the token URL is discovered). */
   readonly tokenUrl: string;
+  /** The `issuer` option, when given. */
+  readonly issuer: string | undefined;
+  /**
+   * The server as known now: the token URL (`tokenUrl`, `serverUrl`) or the `metadata` option;
+   * `undefined` while it is to be discovered.
+   */
+  readonly metadata: ServerMetadata | undefined;
+  /** How to discover the server, with `issuer`. */
+  readonly discovery: DiscoveryConfig | undefined;
   readonly clientId: string;
   /** The default scope, sorted unique elements. */
   readonly scope: readonly string[];
+  /** The default RFC 8707 resource indicators, sorted unique. */
+  readonly resource: readonly string[];
   /** The caller's store; `undefined`: the client builds the default one. */
   readonly store: TokenStore | undefined;
   readonly now: () => number;
   readonly logger: Logger | undefined;
   /** Each set of hooks the caller passed, in order. */
   readonly hooks: readonly Hooks[];
-  /** Every form of the secret, scrubbed from what leaves the library. */
-  readonly secrets: readonly string[];
-  readonly endpoint: TokenEndpointConfig;
+  /**
+   * Every form of the secret, scrubbed from what leaves the library. Mutable: the forms of
+   * secrets read from a `clientSecret` function are added as they are read.
+   */
+  readonly secrets: string[];
+  readonly endpoint: Omit<TokenEndpointConfig, 'server' | 'authenticator'>;
+  readonly authenticator: ClientAuthenticatorConfig;
   readonly manager: Omit<TokenManagerConfig, 'store'>;
   readonly http: AuthorizedFetchConfig;
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
 
-const RESERVED_PARAMS = new Set(['grant_type', 'scope', 'client_id', 'client_secret']);
+const RESERVED_PARAMS = new Set([
+  'grant_type',
+  'scope',
+  'client_id',
+  'client_secret',
+  'client_assertion',
+  'client_assertion_type',
+]);
+
+const METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+] as const;
 
 /**
  * Fills in defaults and validates every option, naming the one that is wrong. Never mutates
@@ -64,22 +111,42 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError(
       'options',
-      'must be an object with clientId, clientSecret and serverUrl or tokenUrl.',
+      'must be an object with clientId, clientSecret and serverUrl, tokenUrl or issuer.',
     );
   }
   rejectUnknownKeys(options, OPTION_KEYS, '');
   const allowInsecureHttp =
     optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp') ?? false;
+  // With `issuer`, the issuer stands for the server (cache key, default origin) until the token
+  // URL is discovered.
   const tokenUrl = resolveTokenUrl(options, allowInsecureHttp);
+  const issuer = options.issuer !== undefined ? tokenUrl : undefined;
   const clientId = credential(options.clientId, 'clientId');
-  const clientSecret = credential(options.clientSecret, 'clientSecret');
-
-  const clientAuthentication = oneOf(
-    options.clientAuthentication,
-    'clientAuthentication',
-    ['client_secret_basic', 'client_secret_post'] as const,
-    defaults.clientAuthentication,
-  );
+  const method =
+    options.clientAuthentication === undefined
+      ? undefined
+      : oneOf(options.clientAuthentication, 'clientAuthentication', METHODS, 'client_secret_basic');
+  const privateKey = resolvePrivateKey(options.privateKey);
+  const usesKey =
+    method === 'private_key_jwt' || (method === undefined && privateKey !== undefined);
+  if (method === 'private_key_jwt' && privateKey === undefined) {
+    throw new ConfigurationError('privateKey', 'is required for private_key_jwt.');
+  }
+  if (method === undefined && privateKey !== undefined && options.clientSecret !== undefined) {
+    throw new ConfigurationError(
+      'privateKey',
+      'and clientSecret were both given; give one of them (or set clientAuthentication).',
+    );
+  }
+  if (method !== undefined && method !== 'private_key_jwt' && privateKey !== undefined) {
+    throw new ConfigurationError(
+      'privateKey',
+      `is only used by private_key_jwt, not ${method}; remove it or change clientAuthentication.`,
+    );
+  }
+  const clientSecret = resolveSecret(options.clientSecret, !usesKey);
+  const clientAuthentication: ClientAuthentication =
+    method ?? (usesKey ? 'private_key_jwt' : defaults.clientAuthentication);
   const basicAuthEncoding = oneOf(
     options.basicAuthEncoding,
     'basicAuthEncoding',
@@ -87,7 +154,8 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
     defaults.basicAuthEncoding,
   );
   if (
-    clientAuthentication === 'client_secret_basic' &&
+    (method === undefined || method === 'client_secret_basic') &&
+    !usesKey &&
     basicAuthEncoding === 'plain' &&
     clientId.includes(':')
   ) {
@@ -124,27 +192,74 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
     );
   }
   const retry = resolveRetry(options.retry);
-  const tokenParams = resolveTokenParams(options.tokenParams);
-  const secrets = secretForms({ clientId, clientSecret });
+  const allParams = resolveTokenParams(options.tokenParams);
+  const paramResource = allParams.find(([name]) => name === 'resource');
+  if (paramResource !== undefined && options.resource !== undefined) {
+    throw new ConfigurationError(
+      'tokenParams.resource',
+      'and the resource option were both given; give the resource option only.',
+    );
+  }
+  const tokenParams = allParams.filter(([name]) => name !== 'resource');
+  const resource = resolveResource(options.resource ?? paramResource?.[1], 'resource');
+  const secrets = typeof clientSecret === 'string' ? secretForms({ clientId, clientSecret }) : [];
+  const timeout = positiveNumber(options.timeout, 'timeout') ?? defaults.timeout;
+  const metadata =
+    issuer === undefined
+      ? staticServer(tokenUrl)
+      : resolveMetadata(options.metadata, issuer, allowInsecureHttp);
+  const assertion = resolveAssertion(options.clientAssertion, issuer);
+  if (
+    clientAuthentication === 'client_secret_jwt' &&
+    assertion.alg !== undefined &&
+    !/^HS(256|384|512)$/.test(assertion.alg)
+  ) {
+    throw new ConfigurationError(
+      'clientAssertion.alg',
+      'must be HS256, HS384 or HS512 for client_secret_jwt (an HMAC with the client secret).',
+    );
+  }
   return {
     tokenUrl,
+    issuer,
+    metadata,
+    discovery:
+      issuer === undefined
+        ? undefined
+        : {
+            issuer,
+            fetch: fetchImpl,
+            now,
+            timeout,
+            maxBytes: defaults.maxMetadataBytes,
+            allowInsecureHttp,
+            cooldown: retry.cooldown,
+            maxCooldown: retry.maxCooldown,
+          },
     clientId,
     scope: resolveScope(options.scope, 'scope'),
+    resource,
     store,
     now,
     logger: resolveLogger(options.logger),
     hooks: resolveHooks(options.hooks),
     secrets,
-    endpoint: {
-      tokenUrl,
+    authenticator: {
       clientId,
-      clientSecret,
-      clientAuthentication,
+      // Given, or implied by a private key; with issuer and a secret, chosen from the metadata.
+      method: method ?? (usesKey || issuer === undefined ? clientAuthentication : undefined),
       basicAuthEncoding,
+      clientSecret,
+      privateKey,
+      assertion,
+      now,
+      secrets,
+    },
+    endpoint: {
       tokenParams,
       fetch: fetchImpl,
       now,
-      timeout: positiveNumber(options.timeout, 'timeout') ?? defaults.timeout,
+      timeout,
       retry,
       maxResponseBytes:
         positiveNumber(options.maxTokenResponseBytes, 'maxTokenResponseBytes') ??
@@ -180,6 +295,117 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
       requestTimeout: positiveNumber(options.requestTimeout, 'requestTimeout'),
     },
   };
+}
+
+/** The `clientSecret` option: a string, or a function read at each token request. */
+function resolveSecret(value: unknown, required: boolean): CredentialSource<string> | undefined {
+  if (typeof value === 'function') return value as () => string | Promise<string>;
+  if (value === undefined && !required) return undefined;
+  return credential(value, 'clientSecret');
+}
+
+function resolvePrivateKey(value: unknown): CredentialSource<PrivateKeyInput> | undefined {
+  if (value === undefined || typeof value === 'function') {
+    return value as CredentialSource<PrivateKeyInput> | undefined;
+  }
+  if (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) {
+    if (value.type !== 'private') {
+      throw new ConfigurationError('privateKey', 'must be a private key, not a public one.');
+    }
+    return value;
+  }
+  if (typeof value === 'string') {
+    // Never echo the value: it is the key.
+    if (!value.includes('-----BEGIN PRIVATE KEY-----')) {
+      throw new ConfigurationError(
+        'privateKey',
+        'must be a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----"); convert a PKCS#1 or SEC1 key with `openssl pkcs8 -topk8 -nocrypt -in key.pem`.',
+      );
+    }
+    return value;
+  }
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as JsonWebKey).kty === 'string'
+  ) {
+    if (typeof (value as JsonWebKey).d !== 'string') {
+      throw new ConfigurationError(
+        'privateKey',
+        'is a JWK without "d": give the private key, not the public one.',
+      );
+    }
+    return value as JsonWebKey;
+  }
+  throw new ConfigurationError(
+    'privateKey',
+    'must be a CryptoKey, a PKCS#8 PEM string, a private JWK, or a function returning one.',
+  );
+}
+
+function resolveAssertion(
+  value: unknown,
+  issuer: string | undefined,
+): ClientAuthenticatorConfig['assertion'] {
+  if (value === undefined) {
+    return { alg: undefined, kid: undefined, ...defaults.clientAssertion };
+  }
+  if (typeof value !== 'object' || value === null) {
+    throw new ConfigurationError('clientAssertion', 'must be an object.');
+  }
+  rejectUnknownKeys(value, CLIENT_ASSERTION_KEYS, 'clientAssertion.');
+  const { alg, kid, audience, lifetime } = value as ClientAssertionOptions;
+  for (const [name, v] of [
+    ['alg', alg],
+    ['kid', kid],
+    ['audience', audience],
+  ] as const) {
+    if (v !== undefined && (typeof v !== 'string' || v === '')) {
+      throw new ConfigurationError(`clientAssertion.${name}`, 'must be a non-empty string.');
+    }
+  }
+  if (audience === 'issuer' && issuer === undefined) {
+    throw new ConfigurationError(
+      'clientAssertion.audience',
+      "is 'issuer', which needs the issuer option; give the audience as a string instead.",
+    );
+  }
+  return {
+    alg,
+    kid,
+    audience: audience ?? defaults.clientAssertion.audience,
+    lifetime:
+      positiveNumber(lifetime, 'clientAssertion.lifetime') ?? defaults.clientAssertion.lifetime,
+  };
+}
+
+function staticServer(tokenUrl: string): ServerMetadata {
+  return Object.freeze({
+    issuer: undefined,
+    tokenEndpoint: tokenUrl,
+    tokenEndpointAuthMethods: undefined,
+    tokenEndpointAuthSigningAlgs: undefined,
+    dpopSigningAlgs: undefined,
+    introspectionEndpoint: undefined,
+    revocationEndpoint: undefined,
+    mtlsEndpointAliases: undefined,
+  });
+}
+
+function resolveMetadata(
+  value: unknown,
+  issuer: string,
+  allowInsecureHttp: boolean,
+): ServerMetadata | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseServerMetadata(value, { issuer, url: 'the metadata option', allowInsecureHttp });
+  } catch (error) {
+    throw new ConfigurationError(
+      'metadata',
+      error instanceof Error ? error.message.replace(/^confidential-client: /, '') : String(error),
+    );
+  }
 }
 
 function credential(value: unknown, option: 'clientId' | 'clientSecret'): string {

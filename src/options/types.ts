@@ -14,10 +14,95 @@ import type { TokenStore } from '../token/token-store.js';
  * - `client_secret_basic`: HTTP Basic `Authorization` header (RFC 6749 §2.3.1). MobileFirst
  *   requires this one.
  * - `client_secret_post`: `client_id` and `client_secret` in the form body.
+ * - `client_secret_jwt`: a short-lived JWT signed with the client secret (HMAC), sent as
+ *   `client_assertion` (RFC 7523 §2.2, OpenID Connect Core §9). The secret itself never leaves.
+ * - `private_key_jwt`: a short-lived JWT signed with the client's private key (`privateKey`); the
+ *   server holds the public key. No shared secret at all.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#ClientAuthentication
  */
-export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post';
+export type ClientAuthentication =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'client_secret_jwt'
+  | 'private_key_jwt';
+
+/**
+ * A credential, or a function that reads it (from a vault, a mounted file…). A function is called
+ * at each token request, so a rotated credential is picked up without a restart; see
+ * {@link ClientOptions.clientSecret}.
+ */
+export type CredentialSource<T> = T | (() => T | Promise<T>);
+
+/**
+ * A private key for `private_key_jwt`: a WebCrypto `CryptoKey` (best: it may be non-extractable),
+ * a PKCS#8 PEM string (`-----BEGIN PRIVATE KEY-----`), or a private JWK (with `d`).
+ */
+export type PrivateKeyInput = CryptoKey | string | JsonWebKey;
+
+/** How the signed assertions of `client_secret_jwt` and `private_key_jwt` are made. */
+export interface ClientAssertionOptions {
+  /**
+   * JWS algorithm. Inferred when omitted: `HS256` for `client_secret_jwt`; for a private key from
+   * the key itself (a JWK's `alg`; RSA → `RS256`, RSA-PSS → `PS256`, P-256/384/521 → `ES256`/
+   * `ES384`/`ES512`, Ed25519 → `EdDSA`).
+   * @default inferred
+   */
+  alg?: string | undefined;
+  /**
+   * `kid` header of the assertion, so the server picks the right key of the client's JWKS.
+   * @default the JWK's `kid`, else none
+   */
+  kid?: string | undefined;
+  /**
+   * The assertion's `aud`: `'token_endpoint'` (OpenID Connect Core §9; what Entra ID, Okta,
+   * Keycloak and oidc-provider take), `'issuer'` (the issuer identifier, as RFC 7523bis asks and
+   * Auth0 expects; needs `issuer`), or any string given as it is.
+   * @default 'token_endpoint'
+   */
+  audience?: 'token_endpoint' | 'issuer' | (string & {}) | undefined;
+  /**
+   * Lifetime of one assertion (`exp − iat`), in seconds. Each token request signs a new one with
+   * a unique `jti`.
+   * @default 60
+   */
+  lifetime?: number | undefined;
+}
+
+/**
+ * Authorization server metadata (RFC 8414 §2, as discovery documents hold it, snake_case): the
+ * fields the client reads. Pass it as `metadata` to skip the discovery request.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ */
+export interface AuthorizationServerMetadata {
+  /** The issuer identifier; must equal the `issuer` option exactly (RFC 8414 §3.3). */
+  issuer: string;
+  /** The token endpoint URL. */
+  token_endpoint: string;
+  /** Client authentication methods the token endpoint takes. RFC 8414 default: `client_secret_basic`. */
+  token_endpoint_auth_methods_supported?: readonly string[] | undefined;
+  /** JWS algorithms the server takes for signed client assertions. */
+  token_endpoint_auth_signing_alg_values_supported?: readonly string[] | undefined;
+  /** JWS algorithms the server takes for DPoP proofs (RFC 9449 §5.1). */
+  dpop_signing_alg_values_supported?: readonly string[] | undefined;
+  /** RFC 7662 introspection endpoint. */
+  introspection_endpoint?: string | undefined;
+  /** RFC 7009 revocation endpoint. */
+  revocation_endpoint?: string | undefined;
+  /** Endpoints to use over mutual TLS instead (RFC 8705 §5). */
+  mtls_endpoint_aliases?: Readonly<Record<string, string>> | undefined;
+  /** Other members are kept but not read. */
+  [member: string]: unknown;
+}
+
+/**
+ * RFC 8707 resource indicators: the absolute URI (or list of them) of the resource(s) a token is
+ * meant for, sent as `resource` parameters.
+ */
+export type ResourceInput = string | URL | ReadonlyArray<string | URL>;
 
 /**
  * How the client ID and secret are encoded inside the Basic header before base64.
@@ -183,6 +268,10 @@ export interface ServerUrlOptions {
   runtime?: string | undefined;
   /** Not with `serverUrl`: give one of the two. */
   tokenUrl?: undefined;
+  /** Not with `serverUrl`. */
+  issuer?: undefined;
+  /** Only with `issuer`. */
+  metadata?: undefined;
 }
 
 /** Where the token endpoint of any OAuth 2.0 server is: its full URL. */
@@ -193,39 +282,113 @@ export interface TokenUrlOptions {
   serverUrl?: undefined;
   /** Only with `serverUrl`. */
   runtime?: undefined;
+  /** Not with `tokenUrl`. */
+  issuer?: undefined;
+  /** Only with `issuer`. */
+  metadata?: undefined;
 }
 
 /**
- * Options of {@link ConfidentialClient}: the token endpoint (`serverUrl` for MobileFirst, or
- * `tokenUrl` for any OAuth 2.0 server; exactly one of them), the credentials, and behaviour.
+ * Where the token endpoint of an OAuth 2.0 server is: found through its metadata (RFC 8414
+ * discovery), read once, on the first token request.
  */
-export type ConfidentialClientOptions = ClientOptions & (ServerUrlOptions | TokenUrlOptions);
+export interface IssuerOptions {
+  /**
+   * The authorization server's issuer identifier, e.g. `https://idp.example.com/realms/acme`. Its
+   * metadata is read from `/.well-known/oauth-authorization-server` (RFC 8414, with the issuer's
+   * path after it), falling back to `{issuer}/.well-known/openid-configuration` (OpenID Connect
+   * Discovery); the document's `issuer` must equal this exactly.
+   * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
+   */
+  issuer: string | URL;
+  /**
+   * The server's metadata, when you have it: no discovery request is sent. Its `issuer` must equal
+   * the `issuer` option.
+   * @default discovered
+   */
+  metadata?: AuthorizationServerMetadata | undefined;
+  /** Not with `issuer`. */
+  serverUrl?: undefined;
+  /** Not with `issuer`. */
+  tokenUrl?: undefined;
+  /** Only with `serverUrl`. */
+  runtime?: undefined;
+}
+
+/**
+ * Options of {@link ConfidentialClient}: where the token endpoint is (`serverUrl` for MobileFirst,
+ * `tokenUrl` for any OAuth 2.0 server, or `issuer` to discover it; exactly one of them), the
+ * credentials, and behaviour.
+ */
+export type ConfidentialClientOptions = ClientOptions &
+  (ServerUrlOptions | TokenUrlOptions | IssuerOptions) &
+  (SecretOptions | PrivateKeyOptions);
+
+/** The client authenticates with a shared secret (`client_secret_*`). */
+export interface SecretOptions {
+  /**
+   * Confidential client secret: non-empty printable ASCII. Never logged, never in an error.
+   *
+   * A function is called at each token request (a rotated secret is picked up without a restart).
+   * After an `invalid_client` answer it is called once more and, if it returns another value, the
+   * request is sent once more with it; an unchanged value fails at once (the server would refuse
+   * it again, and some lock a client out after repeated failures).
+   */
+  clientSecret: CredentialSource<string>;
+  /** Only with `private_key_jwt`. */
+  privateKey?: undefined;
+}
+
+/** The client authenticates with a private key (`private_key_jwt`): no shared secret. */
+export interface PrivateKeyOptions {
+  /**
+   * The private key of `private_key_jwt` (a `CryptoKey`, a PKCS#8 PEM or a private JWK), or a
+   * function returning one, read at each token request like a `clientSecret` function (and read
+   * again after `invalid_client`). Giving it selects `private_key_jwt`. A PEM or JWK is imported
+   * once per value into a non-extractable `CryptoKey`.
+   */
+  privateKey: CredentialSource<PrivateKeyInput>;
+  /** Not with `privateKey`. */
+  clientSecret?: undefined;
+}
 
 /** Everything in {@link ConfidentialClientOptions} but where the token endpoint is. */
 export interface ClientOptions {
   /** Confidential client ID: non-empty printable ASCII (MobileFirst's rule). */
   clientId: string;
-  /** Confidential client secret: non-empty printable ASCII. Never logged, never in an error. */
-  clientSecret: string;
+  /** How the JWTs of `client_secret_jwt` and `private_key_jwt` are made. */
+  clientAssertion?: ClientAssertionOptions | undefined;
+  /**
+   * RFC 8707 resource indicator(s) of every token: absolute URIs, no fragment, sent as `resource`
+   * parameters and part of the cache key. `getToken({ resource })` and
+   * `client.fetch(url, { resource })` choose it per call.
+   * @default none
+   * @see https://www.rfc-editor.org/rfc/rfc8707
+   */
+  resource?: ResourceInput | undefined;
   /**
    * Default scope of tokens: a space-separated string or a list of elements. Omitted: no `scope`
    * parameter is sent and the server applies its default (MobileFirst: `RegisteredClient`).
    */
   scope?: ScopeInput | undefined;
   /**
-   * How the client authenticates to the token endpoint.
+   * How the client authenticates to the token endpoint. When omitted: `private_key_jwt` if
+   * `privateKey` is given; with `issuer`, the first of `client_secret_basic`, `client_secret_post`,
+   * `client_secret_jwt` that the server advertises in `token_endpoint_auth_methods_supported`
+   * (none advertised: `client_secret_basic`, RFC 8414's default); otherwise `client_secret_basic`.
    * @default 'client_secret_basic'
    */
-  clientAuthentication?: ClientAuthentication;
+  clientAuthentication?: ClientAuthentication | undefined;
   /**
    * How ID and secret are encoded inside the Basic header.
    * @default 'form'
    */
   basicAuthEncoding?: BasicAuthEncoding;
   /**
-   * Extra form parameters sent with every token request (e.g. `{ audience: '…' }` or
-   * `{ resource: '…' }`, RFC 8707). They are part of the cache key. `grant_type`, `scope`,
-   * `client_id` and `client_secret` cannot be set here.
+   * Extra form parameters sent with every token request (e.g. `{ audience: '…' }`). They are part
+   * of the cache key. `grant_type`, `scope`, `client_id`, `client_secret`, `client_assertion` and
+   * `client_assertion_type` cannot be set here. A `resource` here is taken as the `resource`
+   * option (give one of the two).
    */
   tokenParams?: Readonly<Record<string, string>>;
   /**

@@ -6,11 +6,13 @@ export interface CacheKeyParts {
   clientId: string;
   scope: readonly string[];
   tokenParams: ReadonlyArray<readonly [string, string]>;
+  /** RFC 8707 resource indicators, sorted unique. */
+  resource?: readonly string[] | undefined;
 }
 
 /**
- * Builds the cache (and single-flight) key of a token: token URL, client ID, sorted scope elements
- * and sorted extra token parameters. Leaving any of them out lets one caller receive a token meant
+ * Builds the cache (and single-flight) key of a token: token URL (the issuer, with discovery),
+ * client ID, sorted scope elements, sorted extra token parameters and sorted resource indicators. Leaving any of them out lets one caller receive a token meant
  * for another request (Duende's advisory on client-credentials cache keys is that bug).
  * The key holds no secret, so it is safe to store in a shared cache.
  *
@@ -18,10 +20,13 @@ export interface CacheKeyParts {
  * @returns An unambiguous string key.
  */
 export function cacheKey(parts: CacheKeyParts): string {
-  return JSON.stringify([
+  const key: unknown[] = [
     parts.tokenUrl,
     parts.clientId,
     formatScope(parts.scope),
     parts.tokenParams,
-  ]);
+  ];
+  // Only when there are some: keys without resource indicators stay as they were (shared stores).
+  if (parts.resource !== undefined && parts.resource.length > 0) key.push(parts.resource);
+  return JSON.stringify(key);
 }

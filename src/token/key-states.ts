@@ -4,6 +4,8 @@ import type { Cooldown } from './failure-policy.js';
 export interface KeyState {
   /** Scope requested under this key. */
   readonly scope: readonly string[];
+  /** RFC 8707 resource indicators requested under this key. */
+  readonly resource: readonly string[];
   /** Scope last granted under this key (may be wider than requested). */
   granted: readonly string[];
   /** No background refresh before this time (epoch ms): backoff and refresh-storm guard. */
@@ -47,15 +49,17 @@ export class KeyStates {
    *
    * @param key - A cache key.
    * @param scope - The scope requested under it.
+   * @param resource - The resource indicators requested under it.
    * @returns The state.
    */
-  touch(key: string, scope: readonly string[]): KeyState {
+  touch(key: string, scope: readonly string[], resource: readonly string[]): KeyState {
     let state = this.#states.get(key);
     if (state !== undefined) {
       this.#states.delete(key);
     } else {
       state = {
         scope,
+        resource,
         granted: scope,
         refreshNotBefore: 0,
         failures: 0,

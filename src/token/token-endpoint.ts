@@ -5,19 +5,29 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { isTokenRequestError } from '../errors/token-request-error.js';
 import { TokenResponseError } from '../errors/token-response-error.js';
 import type { Observer } from '../observer.js';
-import type { BasicAuthEncoding, ClientAuthentication, RetryOptions } from '../options/types.js';
+import type { RetryOptions } from '../options/types.js';
 import { formatScope } from '../scope.js';
 import { onAbort } from '../util/on-abort.js';
 import { readBodyText, TOO_LARGE } from '../util/read-body-text.js';
 import { sleep } from '../util/sleep.js';
 import type { AccessToken } from './access-token.js';
-import { basicAuthorization } from './client-authentication.js';
+import type { ClientAuthenticator, Credentials } from './client-authenticator.js';
 import { parseTokenResponse } from './parse-token-response.js';
+import type { ServerMetadata } from './server-metadata.js';
 import { isRetryable, tokenRequestFailure } from './token-request-failure.js';
 
 const TIMED_OUT = Symbol('timed out');
 
 /** Where {@link TokenEndpoint} notes the status of an answer for `onTokenResponse`. */
+/** One attempt's request, credentials on. */
+interface Sending {
+  readonly tokenUrl: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** Strings of this attempt to scrub from its errors (a client assertion). */
+  readonly secrets: readonly string[];
+}
+
 interface Answer {
   status: number | undefined;
 }
@@ -36,11 +46,13 @@ export type RequestRetry = Pick<
 
 /** What the token endpoint client is configured with (resolved and checked). */
 export interface TokenEndpointConfig {
-  readonly tokenUrl: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly clientAuthentication: ClientAuthentication;
-  readonly basicAuthEncoding: BasicAuthEncoding;
+  /**
+   * The server: known at once (`tokenUrl`, `serverUrl`, `metadata`) or discovered on first use.
+   * Rejects with a `DiscoveryError`, which is not retried here.
+   */
+  readonly server: (signal: AbortSignal) => ServerMetadata | Promise<ServerMetadata>;
+  /** Reads the credentials and puts them on each request. */
+  readonly authenticator: ClientAuthenticator;
   /** Extra form parameters, sorted by name. */
   readonly tokenParams: ReadonlyArray<readonly [string, string]>;
   readonly fetch: typeof fetch;
@@ -52,7 +64,7 @@ export interface TokenEndpointConfig {
   readonly maxResponseBytes: number;
   /** Seconds, when an answer says nothing about the lifetime. */
   readonly defaultExpiresIn: number;
-  /** Every form of the secret, scrubbed from errors. */
+  /** Every form of the secret, scrubbed from errors (grows as rotated secrets are read). */
   readonly secrets: readonly string[];
 }
 
@@ -60,6 +72,8 @@ export interface TokenEndpointConfig {
 export interface TokenEndpointRequest {
   /** Scope elements to request; `[]` sends no `scope` parameter. */
   scope: readonly string[];
+  /** RFC 8707 resource indicators, one `resource` parameter each. */
+  resource?: readonly string[] | undefined;
   /** Aborts the request and its retries (the client's `close()`). */
   signal: AbortSignal;
   /** Whether this renews a still-valid token. */
@@ -76,7 +90,6 @@ export interface TokenEndpointRequest {
 export class TokenEndpoint {
   readonly #options: TokenEndpointConfig;
   readonly #observer: Observer;
-  readonly #headers: Readonly<Record<string, string>>;
 
   /**
    * @param options - The endpoint's configuration.
@@ -85,25 +98,16 @@ export class TokenEndpoint {
   constructor(options: TokenEndpointConfig, observer: Observer) {
     this.#options = options;
     this.#observer = observer;
-    const headers: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
-      accept: 'application/json',
-    };
-    if (options.clientAuthentication === 'client_secret_basic') {
-      headers.authorization = basicAuthorization(
-        options.clientId,
-        options.clientSecret,
-        options.basicAuthEncoding,
-      );
-    }
-    this.#headers = headers;
   }
 
   /**
-   * Requests a token, retrying transient failures.
+   * Requests a token, retrying transient failures. With credentials read from a function, an
+   * `invalid_client` answer reads them once more and, if they changed, sends the request once
+   * more with the new ones.
    *
-   * @param request - Scope, abort signal, and whether it is a background refresh.
+   * @param request - Scope, resource, abort signal, and whether it is a background refresh.
    * @returns The new token.
+   * @throws {DiscoveryError} The server's metadata could not be read.
    * @throws {TokenRequestError} The server refused (OAuth error) or kept failing.
    * @throws {TokenResponseError} The server's 2xx answer held no usable token.
    * @throws {NetworkError} The server could not be reached.
@@ -116,10 +120,37 @@ export class TokenEndpoint {
     const controller = new AbortController();
     const unsubscribe = onAbort(options.signal, (reason) => controller.abort(reason));
     const request = { ...options, signal: controller.signal };
+    return this.#request(request).finally(unsubscribe);
+  }
+
+  async #request(request: TokenEndpointRequest): Promise<AccessToken> {
+    const server = await this.#options.server(request.signal);
+    const { authenticator } = this.#options;
+    const credentials = await authenticator.read();
+    try {
+      return await this.#withRetries(server, credentials, request);
+    } catch (error) {
+      if (!authenticator.rotating || !isInvalidClient(error)) throw error;
+      // A rotated credential: the one read may have been replaced since (or the server may have
+      // dropped it first). Read again; only a different value is worth one more request.
+      const fresh = await authenticator.read();
+      if (!authenticator.changed(credentials, fresh)) throw error;
+      this.#observer.log(
+        'info',
+        'the token endpoint answered invalid_client and the credential has changed since it was read; trying once with the new one.',
+      );
+      return this.#withRetries(server, fresh, request);
+    }
+  }
+
+  #withRetries(
+    server: ServerMetadata,
+    credentials: Credentials,
+    request: TokenEndpointRequest,
+  ): Promise<AccessToken> {
     const { retry } = this.#options;
-    const body = this.#body(request.scope);
     const started = this.#options.now();
-    return pRetry((attempt) => this.#attempt(body, request, attempt), {
+    return pRetry((attempt) => this.#attempt(server, credentials, request, attempt), {
       retries: retry.retries,
       factor: retry.factor,
       minTimeout: retry.minTimeout,
@@ -155,39 +186,42 @@ export class TokenEndpoint {
         });
         return true;
       },
-    }).finally(unsubscribe);
-  }
-
-  #body(scope: readonly string[]): string {
-    const params = new URLSearchParams();
-    params.set('grant_type', 'client_credentials');
-    if (scope.length > 0) params.set('scope', formatScope(scope));
-    for (const [name, value] of this.#options.tokenParams) params.set(name, value);
-    if (this.#options.clientAuthentication === 'client_secret_post') {
-      params.set('client_id', this.#options.clientId);
-      params.set('client_secret', this.#options.clientSecret);
-    }
-    return params.toString();
+    });
   }
 
   async #attempt(
-    body: string,
+    server: ServerMetadata,
+    credentials: Credentials,
     request: TokenEndpointRequest,
     attempt: number,
   ): Promise<AccessToken> {
+    const tokenUrl = server.tokenEndpoint;
+    const params = new URLSearchParams();
+    params.set('grant_type', 'client_credentials');
+    if (request.scope.length > 0) params.set('scope', formatScope(request.scope));
+    for (const resource of request.resource ?? []) params.append('resource', resource);
+    for (const [name, value] of this.#options.tokenParams) params.set(name, value);
+    // Per attempt: an assertion is signed anew for each (a server refuses a jti it has seen).
+    const auth = await this.#options.authenticator.apply(credentials, server, params);
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+      accept: 'application/json',
+    };
+    if (auth.authorization !== undefined) headers.authorization = auth.authorization;
     const observer = this.#observer;
     observer.stats.tokenRequests++;
     const event = {
-      tokenUrl: this.#options.tokenUrl,
+      tokenUrl,
       scope: request.scope,
       attempt,
       background: request.background,
     };
     observer.hook('onTokenRequest', event);
-    if (!observer.listens('onTokenResponse')) return this.#send(body, request, undefined);
+    const sending: Sending = { tokenUrl, headers, body: params.toString(), secrets: auth.secrets };
+    if (!observer.listens('onTokenResponse')) return this.#send(sending, request, undefined);
     const answer: Answer = { status: undefined };
     try {
-      const token = await this.#send(body, request, answer);
+      const token = await this.#send(sending, request, answer);
       observer.hook('onTokenResponse', { request: event, status: answer.status, error: undefined });
       return token;
     } catch (error) {
@@ -198,11 +232,12 @@ export class TokenEndpoint {
 
   /** One HTTP request to the token endpoint; its status goes into `answer` when one is given. */
   async #send(
-    body: string,
+    sending: Sending,
     request: TokenEndpointRequest,
     answer: Answer | undefined,
   ): Promise<AccessToken> {
-    const { tokenUrl, timeout, fetch: fetchImpl, now } = this.#options;
+    const { timeout, fetch: fetchImpl, now } = this.#options;
+    const { tokenUrl, headers, body } = sending;
     const controller = new AbortController();
     const onAbort = () => controller.abort(request.signal.reason);
     request.signal.addEventListener('abort', onAbort, { once: true });
@@ -215,7 +250,7 @@ export class TokenEndpoint {
       try {
         response = await fetchImpl(tokenUrl, {
           method: 'POST',
-          headers: this.#headers,
+          headers,
           body,
           signal: controller.signal,
           // Never follow a redirect with credentials in the request: it could lead them to
@@ -223,17 +258,17 @@ export class TokenEndpoint {
           redirect: 'manual',
         });
       } catch (error) {
-        throw this.#transportError(error, controller.signal);
+        throw this.#transportError(error, controller.signal, tokenUrl);
       }
       if (answer !== undefined) answer.status = response.status;
       try {
-        return await this.#handle(response, request.scope, sentAt);
+        return await this.#handle(response, request.scope, sentAt, tokenUrl, sending.secrets);
       } catch (error) {
         // Ours (a typed answer) as it is; anything else came from reading the body: the
         // connection was reset or timed out mid-body, a network failure like one before the
         // headers.
         if (controller.signal.aborted || !isConfidentialClientError(error)) {
-          throw this.#transportError(error, controller.signal);
+          throw this.#transportError(error, controller.signal, tokenUrl);
         }
         throw error;
       }
@@ -243,17 +278,19 @@ export class TokenEndpoint {
     }
   }
 
-  #transportError(error: unknown, signal: AbortSignal): unknown {
+  #transportError(error: unknown, signal: AbortSignal, tokenUrl: string): unknown {
     if (signal.aborted && signal.reason === TIMED_OUT)
-      return new TimeoutError(this.#options.tokenUrl, this.#options.timeout);
+      return new TimeoutError(tokenUrl, this.#options.timeout);
     if (signal.aborted) return signal.reason; // closed by the client: not a network failure.
-    return new NetworkError(this.#options.tokenUrl, error);
+    return new NetworkError(tokenUrl, error);
   }
 
   async #handle(
     response: Response,
     scope: readonly string[],
     sentAt: number,
+    tokenUrl: string,
+    requestSecrets: readonly string[],
   ): Promise<AccessToken> {
     const { status } = response;
     if (status >= 200 && status < 300) {
@@ -287,7 +324,15 @@ export class TokenEndpoint {
         warn: (message, details) => this.#observer.log('warn', message, details),
       });
     }
-    const { tokenUrl, now, secrets } = this.#options;
+    const { now } = this.#options;
+    const secrets =
+      requestSecrets.length === 0
+        ? this.#options.secrets
+        : [...this.#options.secrets, ...requestSecrets];
     throw await tokenRequestFailure(response, { tokenUrl, scope, now, secrets });
   }
+}
+
+function isInvalidClient(error: unknown): boolean {
+  return isTokenRequestError(error) && (error.error === 'invalid_client' || error.status === 401);
 }

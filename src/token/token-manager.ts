@@ -24,7 +24,7 @@ export interface TokenManagerConfig {
   readonly clockSkew: (lifetimeMs: number) => number;
   readonly autoRefresh: boolean;
   /** What, besides the scope, goes into a cache key. */
-  readonly cacheKey: Omit<CacheKeyParts, 'scope'>;
+  readonly cacheKey: Omit<CacheKeyParts, 'scope' | 'resource'>;
   /** Cooldowns after failures, and the bound of a `Retry-After`. */
   readonly failures: Omit<FailurePolicyConfig, 'now'>;
 }
@@ -33,6 +33,8 @@ export interface TokenManagerConfig {
 export interface GetOptions {
   /** Skip the cache and get a new token (joining a request already under way for the key). */
   forceRefresh?: boolean | undefined;
+  /** RFC 8707 resource indicators, sorted unique (those `keyFor` was given). @default [] */
+  resource?: readonly string[] | undefined;
   /** Ends this caller's wait only, never the request others wait on. */
   signal?: AbortSignal | undefined;
 }
@@ -48,6 +50,16 @@ const MAX_TIMER = 2_147_483_647;
 const STORED = Symbol('the stored token');
 /** The token an acquisition replaces: the one its caller found wanting, or `STORED`. */
 type Wanting = AccessToken | undefined | typeof STORED;
+/** What a key's tokens are requested for. */
+interface Target {
+  readonly scope: readonly string[];
+  readonly resource: readonly string[];
+}
+const NONE: readonly string[] = Object.freeze([]);
+
+function sameElements(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((element, i) => element === b[i]);
+}
 
 /**
  * The token lifecycle: cache lookup, single-flight acquisition, proactive background refresh,
@@ -89,13 +101,14 @@ export class TokenManager {
   }
 
   /**
-   * The cache key for a normalized scope.
+   * The cache key for a normalized scope and resource.
    *
    * @param scope - Sorted unique scope elements.
+   * @param resource - Sorted unique resource indicators.
    * @returns The key.
    */
-  keyFor(scope: readonly string[]): string {
-    return cacheKey({ ...this.#options.cacheKey, scope });
+  keyFor(scope: readonly string[], resource: readonly string[] = []): string {
+    return cacheKey({ ...this.#options.cacheKey, scope, resource });
   }
 
   /**
@@ -104,19 +117,20 @@ export class TokenManager {
    *
    * @param scope - Sorted unique scope elements.
    * @param key - `keyFor(scope)`, passed in so hot callers can memoize it.
-   * @param options - `forceRefresh`, `signal`.
+   * @param options - `forceRefresh`, `signal`, `resource`.
    * @returns The token.
    */
   get(scope: readonly string[], key: string, options: GetOptions = {}): Promise<AccessToken> {
     if (this.closed) return Promise.reject(new ClientClosedError());
     const { signal } = options;
+    const target = { scope, resource: options.resource ?? NONE };
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (options.forceRefresh === true) return this.#miss(scope, key, signal, STORED);
+    if (options.forceRefresh === true) return this.#miss(target, key, signal, STORED);
     // A store that answers synchronously (the default) answers a hit without a single await.
     const cached = this.#peek?.(key) ?? this.#options.store.get(key);
     return cached instanceof Promise
-      ? cached.then((token) => this.#afterLookup(token, scope, key, signal))
-      : this.#afterLookup(cached, scope, key, signal);
+      ? cached.then((token) => this.#afterLookup(token, target, key, signal))
+      : this.#afterLookup(cached, target, key, signal);
   }
 
   /**
@@ -125,13 +139,18 @@ export class TokenManager {
    * refresh). `undefined` otherwise: then call {@link get}.
    *
    * @param scope - Sorted unique scope elements.
-   * @param key - `keyFor(scope)`.
+   * @param key - `keyFor(scope, resource)`.
+   * @param resource - Sorted unique resource indicators.
    * @returns The token, or `undefined`.
    */
-  peek(scope: readonly string[], key: string): AccessToken | undefined {
+  peek(
+    scope: readonly string[],
+    key: string,
+    resource: readonly string[] = NONE,
+  ): AccessToken | undefined {
     if (this.#peek === undefined || this.closed) return undefined;
     const token = this.#peek(key);
-    return token !== undefined && this.#serve(token, key, scope) ? token : undefined;
+    return token !== undefined && this.#serve(token, key, { scope, resource }) ? token : undefined;
   }
 
   /**
@@ -170,28 +189,29 @@ export class TokenManager {
 
   #afterLookup(
     token: AccessToken | undefined,
-    scope: readonly string[],
+    target: Target,
     key: string,
     signal: AbortSignal | undefined,
   ): Promise<AccessToken> {
-    if (token !== undefined && this.#serve(token, key, scope)) return Promise.resolve(token);
-    if (token === undefined && scope.length > 0 && this.#states.size > 0) {
-      return this.#covering(scope, key).then(
-        (other) => other ?? this.#miss(scope, key, signal, undefined),
+    if (token !== undefined && this.#serve(token, key, target)) return Promise.resolve(token);
+    if (token === undefined && target.scope.length > 0 && this.#states.size > 0) {
+      return this.#covering(target, key).then(
+        (other) => other ?? this.#miss(target, key, signal, undefined),
       );
     }
-    return this.#miss(scope, key, signal, token);
+    return this.#miss(target, key, signal, token);
   }
 
   #miss(
-    scope: readonly string[],
+    target: Target,
     key: string,
     signal: AbortSignal | undefined,
     wanting: Wanting,
   ): Promise<AccessToken> {
     const observer = this.#observer;
     observer.stats.cacheMisses++;
-    if (observer.listens('onCacheLookup')) observer.hook('onCacheLookup', { scope, hit: false });
+    if (observer.listens('onCacheLookup'))
+      observer.hook('onCacheLookup', { scope: target.scope, hit: false });
     if (!this.#inflight.has(key)) {
       const refusal = this.#failures.refusal(this.#states.peek(key)?.cooldown);
       if (refusal !== undefined) {
@@ -200,35 +220,41 @@ export class TokenManager {
       }
     }
     // The caller awaits this: it holds the process open, unlike the request's own timers.
-    return this.#keepAlive.hold(abortable(this.#acquire(key, scope, false, wanting), signal));
+    return this.#keepAlive.hold(abortable(this.#acquire(key, target, false, wanting), signal));
   }
 
   /** Serves `token` if it is still valid, starting a background refresh when it is stale. */
-  #serve(token: AccessToken, key: string, scope: readonly string[]): boolean {
+  #serve(token: AccessToken, key: string, target: Target): boolean {
     const now = this.#options.now();
     const expiredAt = this.#expiredAt(token);
     if (now >= expiredAt) return false;
     const staleAt = this.#staleAt(token, expiredAt);
     const observer = this.#observer;
     observer.stats.cacheHits++;
-    if (observer.listens('onCacheLookup')) observer.hook('onCacheLookup', { scope, hit: true });
+    if (observer.listens('onCacheLookup'))
+      observer.hook('onCacheLookup', { scope: target.scope, hit: true });
     // Tokens read from a shared store are new objects: remember their key for invalidate().
     if (!this.#keys.has(token)) this.#keys.set(token, key);
     if (now >= staleAt) {
-      this.#refreshInBackground(key, this.#states.peek(key)?.scope ?? scope, token);
+      this.#refreshInBackground(key, this.#states.peek(key) ?? target, token);
     }
     return true;
   }
 
-  /** A valid token granted for a wider scope serves a narrower request. */
-  async #covering(scope: readonly string[], key: string): Promise<AccessToken | undefined> {
+  /**
+   * A valid token granted for a wider scope serves a narrower request, for the same resources
+   * only (a token for another audience would be refused, or worse, accepted).
+   */
+  async #covering(target: Target, key: string): Promise<AccessToken | undefined> {
+    const { scope, resource } = target;
     for (const [otherKey, state] of this.#states.entries()) {
       if (otherKey === key || !scopeCovers(state.granted, scope)) continue;
+      if (!sameElements(state.resource, resource)) continue;
       const other = await this.#options.store.get(otherKey);
       if (
         other !== undefined &&
         scopeCovers(other.scope, scope) &&
-        this.#serve(other, otherKey, state.scope)
+        this.#serve(other, otherKey, state)
       ) {
         return other;
       }
@@ -249,13 +275,13 @@ export class TokenManager {
 
   #acquire(
     key: string,
-    scope: readonly string[],
+    target: Target,
     background: boolean,
     wanting: Wanting,
   ): Promise<AccessToken> {
     let promise = this.#inflight.get(key);
     if (promise === undefined) {
-      const request = this.#obtain(key, scope, background, wanting);
+      const request = this.#obtain(key, target, background, wanting);
       promise = request;
       this.#inflight.set(key, request);
       request
@@ -270,24 +296,25 @@ export class TokenManager {
   }
 
   /** Starts one background refresh of `key` unless one is under way or backoff forbids it. */
-  #refreshInBackground(key: string, scope: readonly string[], stale: AccessToken): boolean {
+  #refreshInBackground(key: string, target: Target, stale: AccessToken): boolean {
     if (this.#inflight.has(key) || this.closed) return false;
-    const state = this.#states.touch(key, scope);
+    const state = this.#states.touch(key, target.scope, target.resource);
     const now = this.#options.now();
     if (now < state.refreshNotBefore || now < this.#failures.heldUntil) return false;
     this.#observer.stats.refreshes++;
-    this.#observer.hook('onRefresh', { scope });
-    this.#acquire(key, scope, true, stale).catch(() => undefined); // Reported by #obtain.
+    this.#observer.hook('onRefresh', { scope: target.scope });
+    this.#acquire(key, state, true, stale).catch(() => undefined); // Reported by #obtain.
     return true;
   }
 
   async #obtain(
     key: string,
-    scope: readonly string[],
+    target: Target,
     background: boolean,
     wanting: Wanting,
   ): Promise<AccessToken> {
     const { store, now } = this.#options;
+    const { scope, resource } = target;
     const observer = this.#observer;
     try {
       // The token this acquisition replaces is the one its caller found wanting (none, expired,
@@ -296,7 +323,7 @@ export class TokenManager {
       // replaces whatever is stored.
       const previous = wanting === STORED ? await store.get(key) : wanting;
       const signal = this.#closed.signal;
-      const fetch = () => this.#endpoint.request({ scope, signal, background });
+      const fetch = () => this.#endpoint.request({ scope, resource, signal, background });
       // A store shared by a fleet coordinates the request (one for all) and stores the token.
       const coordinated = typeof store.acquire === 'function';
       const token = coordinated
@@ -308,7 +335,7 @@ export class TokenManager {
           })
         : await fetch();
       this.#assertOpen();
-      const state = this.#states.touch(key, scope);
+      const state = this.#states.touch(key, scope, resource);
       // `expires_in` has a resolution of one second, so a re-issued token can look up to a
       // second "fresher" than the one held: only a real gain counts.
       const gain =
@@ -351,7 +378,7 @@ export class TokenManager {
       if (!this.closed) {
         // Back off before the next background attempt, whichever kind of request failed, and
         // keep an auto-refresh timer alive for the key.
-        const state = this.#states.touch(key, scope);
+        const state = this.#states.touch(key, scope, resource);
         state.failures++;
         const delay = Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** (state.failures - 1));
         state.cooldown = this.#failures.failed(error, state.failures, background);
@@ -389,7 +416,7 @@ export class TokenManager {
     state.timer = setTimeout(() => {
       state.timer = undefined;
       // Not started (backoff, or a request under way that will reschedule when it ends)?
-      if (!this.#refreshInBackground(key, state.scope, token) && !this.#inflight.has(key)) {
+      if (!this.#refreshInBackground(key, state, token) && !this.#inflight.has(key)) {
         this.#schedule(key, state, token);
       }
     }, delay);

@@ -56,7 +56,7 @@ export function target(raw: string, options: ConfidentialClientOptions): URL {
   try {
     prefix =
       options.serverUrl === undefined
-        ? new URL(options.tokenUrl).origin
+        ? new URL((options.tokenUrl ?? options.issuer) as string | URL).origin
         : new URL(options.serverUrl).href.replace(/\/+$/, '');
   } catch {
     throw new UsageError(
