@@ -186,14 +186,23 @@ export class ClientAuthenticator {
         : assertion.audience === 'issuer'
           ? (server.issuer ?? server.tokenEndpoint)
           : assertion.audience;
-    const jwt = await signClientAssertion(key, {
-      clientId,
-      audience,
-      lifetime: assertion.lifetime,
-      now: now(),
-      alg,
-      kid,
-    });
+    let jwt: string;
+    try {
+      jwt = await signClientAssertion(key, {
+        clientId,
+        audience,
+        lifetime: assertion.lifetime,
+        now: now(),
+        alg,
+        kid,
+      });
+    } catch (error) {
+      // WebCrypto's reason (a key of another algorithm or hash), never the key itself.
+      throw new ConfigurationError(
+        'clientAssertion.alg',
+        `${alg} cannot sign with this key: ${error instanceof Error ? error.message : String(error)}.`,
+      );
+    }
     params.set('client_id', clientId);
     params.set('client_assertion_type', JWT_BEARER_ASSERTION);
     params.set('client_assertion', jwt);
