@@ -40,8 +40,8 @@ export default defineConfig([
     external,
   },
   {
-    // CJS: ky and p-retry are ESM-only, and `require()` of ESM needs Node >= 20.19. Bundling them
-    // into the CJS build keeps `require('confidential-client')` working on every Node >= 20.
+    // CJS: ky, p-retry and jose are ESM-only, and `require()` of ESM needs Node >= 20.19. Bundling
+    // them into the CJS build keeps `require('confidential-client')` working on every Node >= 20.
     entry,
     format: ['cjs'],
     dts: { entry },
@@ -49,6 +49,6 @@ export default defineConfig([
     target: 'node20',
     splitting: true,
     external,
-    noExternal: ['ky', 'p-retry', 'is-network-error'],
+    noExternal: ['ky', 'p-retry', 'is-network-error', 'jose'],
   },
 ]);

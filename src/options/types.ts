@@ -40,7 +40,7 @@ export type CredentialSource<T> = T | (() => T | Promise<T>);
  * A private key for `private_key_jwt`: a WebCrypto `CryptoKey` (best: it may be non-extractable),
  * a PKCS#8 PEM string (`-----BEGIN PRIVATE KEY-----`), or a private JWK (with `d`).
  */
-export type PrivateKeyInput = CryptoKey | string | JsonWebKey;
+export type PrivateKeyInput = CryptoKey | string | (JsonWebKey & { kid?: string | undefined });
 
 /** How the signed assertions of `client_secret_jwt` and `private_key_jwt` are made. */
 export interface ClientAssertionOptions {

@@ -1,5 +1,6 @@
-// Interop: ConfidentialClient against oidc-provider (a certified OAuth 2.0 server) on loopback,
-// with a shared client secret sent as HTTP Basic (RFC 6749 §2.3.1) and in the form body.
+// Interop: ConfidentialClient against oidc-provider (a certified OAuth 2.0 server) on loopback:
+// discovery through the issuer, and a shared client secret sent as HTTP Basic (RFC 6749 §2.3.1)
+// and in the form body.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfidentialClient, isTokenRequestError } from '../../src/index.js';
 import {
@@ -105,6 +106,68 @@ describe('client_secret_post against oidc-provider', () => {
       active: true,
       client_id: 'post-client',
     });
+  });
+});
+
+describe('discovery against oidc-provider', () => {
+  it('an issuer finds the token endpoint (RFC 8414 answers 404, OpenID Connect Discovery serves it) once', async () => {
+    const p = provider();
+    const before = p.requests.length;
+    const c = client({ issuer: p.issuer, clientId: 'basic-client', clientSecret: SECRET });
+    await Promise.all([c.getToken(), c.getToken({ scope: 'api:read' })]);
+    await c.getToken({ scope: 'api:write' });
+    const seen = p.requests.slice(before).map((r) => `${r.method} ${r.url}`);
+    expect(seen).toEqual([
+      'GET /.well-known/oauth-authorization-server',
+      'GET /.well-known/openid-configuration',
+      'POST /token',
+      'POST /token',
+      'POST /token',
+    ]);
+    expect(c.tokenUrl).toBe(p.tokenEndpoint);
+  });
+
+  it('an issuer with a path: the RFC 8414 URL has the path after the well-known segment', async () => {
+    const tenant = await startOidcProvider({
+      path: '/tenants/a',
+      clients: [
+        {
+          client_id: 'svc',
+          client_secret: SECRET,
+          token_endpoint_auth_method: 'client_secret_post',
+        },
+      ],
+    });
+    try {
+      const c = client({ issuer: tenant.issuer, clientId: 'svc', clientSecret: SECRET });
+      const token = await c.getToken();
+      expect(tenant.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'GET /.well-known/oauth-authorization-server/tenants/a',
+        'GET /tenants/a/.well-known/openid-configuration',
+        'POST /tenants/a/token',
+      ]);
+      expect(token.tokenType).toBe('Bearer');
+    } finally {
+      await tenant.close();
+    }
+  });
+
+  it('a wrong issuer (trailing slash) is refused before any token request', async () => {
+    const p = provider();
+    const before = p.tokenRequests().length;
+    const c = client({ issuer: `${p.issuer}/`, clientId: 'basic-client', clientSecret: SECRET });
+    await expect(c.getToken()).rejects.toMatchObject({ name: 'DiscoveryError', reason: 'issuer' });
+    expect(p.tokenRequests()).toHaveLength(before);
+  });
+
+  it('without clientAuthentication, a method the provider advertises is chosen', async () => {
+    const p = provider();
+    const response = await fetch(p.discoveryUrl);
+    const document = (await response.json()) as Record<string, unknown>;
+    expect(document.token_endpoint_auth_methods_supported).toContain('client_secret_basic');
+    const c = client({ issuer: p.issuer, clientId: 'basic-client', clientSecret: SECRET });
+    await c.getToken();
+    expect(p.tokenRequests().at(-1)?.headers.authorization).toMatch(/^Basic /);
   });
 });
 
