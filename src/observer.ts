@@ -55,7 +55,8 @@ export class Observer {
   /**
    * @param logger - Where lines go, if anywhere.
    * @param hooks - The user's callbacks, one or more sets.
-   * @param secrets - Strings that must never reach a log line (the client secret).
+   * @param secrets - Strings that must never reach a log line (the client secret); read live, as
+   *   secrets read from a `clientSecret` function are added to it.
    */
   constructor(logger: Logger | undefined, hooks: readonly Hooks[], secrets: readonly string[]) {
     this.#logger = logger;
@@ -67,7 +68,7 @@ export class Observer {
         byName[name].push(hook);
       }
     }
-    this.#secrets = secrets.filter((s) => s.length > 0);
+    this.#secrets = secrets;
   }
 
   /** Whether a logger is set (to skip building details nobody reads). */
