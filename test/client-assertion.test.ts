@@ -132,9 +132,21 @@ describe('private_key_jwt', () => {
     await newClient({
       privateKey,
       clientSecret: undefined,
-      clientAssertion: { kid: 'key-2', alg: 'RS256' },
+      clientAssertion: { kid: 'key-2', alg: 'RS256', header: { 'x5t#S256': 'thumb', typ: 'JWT' } },
     }).getToken();
-    expect(decodeProtectedHeader(assertion())).toEqual({ alg: 'RS256', kid: 'key-2' });
+    expect(decodeProtectedHeader(assertion())).toEqual({
+      alg: 'RS256',
+      kid: 'key-2',
+      'x5t#S256': 'thumb',
+      typ: 'JWT',
+    });
+    expect(() =>
+      newClient({
+        privateKey,
+        clientSecret: undefined,
+        clientAssertion: { header: { alg: 'none' } },
+      }),
+    ).toThrow(/clientAssertion.header/);
     const mismatch = await newClient({
       privateKey,
       clientSecret: undefined,

@@ -74,6 +74,7 @@ export const RETRY_KEYS = keySet<RetryOptions>({
 export const CLIENT_ASSERTION_KEYS = keySet<ClientAssertionOptions>({
   alg: true,
   kid: true,
+  header: true,
   audience: true,
   lifetime: true,
 });

@@ -348,13 +348,26 @@ function resolveAssertion(
   issuer: string | undefined,
 ): ClientAuthenticatorConfig['assertion'] {
   if (value === undefined) {
-    return { alg: undefined, kid: undefined, ...defaults.clientAssertion };
+    return { alg: undefined, kid: undefined, header: {}, ...defaults.clientAssertion };
   }
   if (typeof value !== 'object' || value === null) {
     throw new ConfigurationError('clientAssertion', 'must be an object.');
   }
   rejectUnknownKeys(value, CLIENT_ASSERTION_KEYS, 'clientAssertion.');
-  const { alg, kid, audience, lifetime } = value as ClientAssertionOptions;
+  const { alg, kid, audience, lifetime, header } = value as ClientAssertionOptions;
+  if (
+    header !== undefined &&
+    (typeof header !== 'object' ||
+      header === null ||
+      Object.entries(header).some(
+        ([name, v]) => typeof v !== 'string' || name === 'alg' || name === 'kid' || name === 'crit',
+      ))
+  ) {
+    throw new ConfigurationError(
+      'clientAssertion.header',
+      'must be an object of string header parameters other than alg, kid and crit (use clientAssertion.alg and .kid).',
+    );
+  }
   for (const [name, v] of [
     ['alg', alg],
     ['kid', kid],
@@ -373,6 +386,7 @@ function resolveAssertion(
   return {
     alg,
     kid,
+    header: { ...header },
     audience: audience ?? defaults.clientAssertion.audience,
     lifetime:
       positiveNumber(lifetime, 'clientAssertion.lifetime') ?? defaults.clientAssertion.lifetime,

@@ -57,6 +57,12 @@ export interface ClientAssertionOptions {
    */
   kid?: string | undefined;
   /**
+   * More protected header parameters of the assertion, e.g. `{ 'x5t#S256': '…' }` (the
+   * certificate thumbprint Entra ID asks for). `alg` and `kid` are set by their own options.
+   * @default none
+   */
+  header?: Readonly<Record<string, string>> | undefined;
+  /**
    * The assertion's `aud`: `'token_endpoint'` (OpenID Connect Core §9; what Entra ID, Okta,
    * Keycloak and oidc-provider take), `'issuer'` (the issuer identifier, as RFC 7523bis asks and
    * Auth0 expects; needs `issuer`), or any string given as it is.

@@ -21,6 +21,8 @@ export interface AssertionClaims {
   readonly now: number;
   readonly alg: string;
   readonly kid: string | undefined;
+  /** More protected header parameters. */
+  readonly header?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -38,9 +40,11 @@ export function signClientAssertion(
 ): Promise<string> {
   const iat = Math.floor(claims.now / 1000);
   return new SignJWT({})
-    .setProtectedHeader(
-      claims.kid === undefined ? { alg: claims.alg } : { alg: claims.alg, kid: claims.kid },
-    )
+    .setProtectedHeader({
+      ...claims.header,
+      alg: claims.alg,
+      ...(claims.kid === undefined ? {} : { kid: claims.kid }),
+    })
     .setIssuer(claims.clientId)
     .setSubject(claims.clientId)
     .setAudience(claims.audience)

@@ -37,6 +37,8 @@ export interface ClientAuthenticatorConfig {
   readonly assertion: {
     readonly alg: string | undefined;
     readonly kid: string | undefined;
+    /** More protected header parameters. */
+    readonly header: Readonly<Record<string, string>>;
     /** `'token_endpoint'`, `'issuer'`, or the `aud` itself. */
     readonly audience: string;
     /** Seconds. */
@@ -195,6 +197,7 @@ export class ClientAuthenticator {
         now: now(),
         alg,
         kid,
+        header: assertion.header,
       });
     } catch (error) {
       // WebCrypto's reason (a key of another algorithm or hash), never the key itself.
