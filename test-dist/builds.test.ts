@@ -43,9 +43,34 @@ describe('built package', () => {
     expect(out.trim()).toBe('function');
   });
 
-  it('the CJS build bundles ky and p-retry (ESM-only) instead of requiring them', () => {
+  it('the CJS build bundles ky, p-retry and jose (ESM-only) instead of requiring them', () => {
     const source = readFileSync(new URL('dist/index.cjs', root), 'utf8');
-    expect(source).not.toMatch(/require\(["'](ky|p-retry)["']\)/);
+    expect(source).not.toMatch(/require\(["'](ky|p-retry|jose)["']\)/);
+  });
+
+  it('the CJS build signs a client assertion with the bundled jose in a plain node process', () => {
+    const script = `
+      const { ConfidentialClient } = require('./dist/index.cjs');
+      const http = require('node:http');
+      const server = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => { body += c; });
+        req.on('end', () => {
+          const jwt = new URLSearchParams(body).get('client_assertion') || '';
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ access_token: jwt.split('.').length === 3 ? 'signed' : 'unsigned', token_type: 'Bearer', expires_in: 60 }));
+        });
+      });
+      server.listen(0, '127.0.0.1', async () => {
+        const client = new ConfidentialClient({ tokenUrl: 'http://127.0.0.1:' + server.address().port + '/token', clientId: 'a', clientSecret: 'b', clientAuthentication: 'client_secret_jwt' });
+        console.log((await client.getToken()).accessToken);
+        server.close();
+      });`;
+    const out = execFileSync(process.execPath, ['-e', script], {
+      cwd: new URL('.', root).pathname,
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('signed');
   });
 
   it.each([
