@@ -145,6 +145,44 @@ describe('public types', () => {
     expectTypeOf(client.stats()).toEqualTypeOf<ClientStats>();
   });
 
+  it('issuer, tokenUrl and serverUrl exclude each other; clientSecret and privateKey too', () => {
+    const issuer: ConfidentialClientOptions = {
+      issuer: 'https://idp.example.com',
+      metadata: { issuer: 'https://idp.example.com', token_endpoint: 'https://idp.example.com/t' },
+      clientId: 'a',
+      privateKey: () => '-----BEGIN PRIVATE KEY-----',
+      resource: ['https://api.example.com'],
+    };
+    // @ts-expect-error issuer and tokenUrl are exclusive
+    const both: ConfidentialClientOptions = {
+      issuer: 'https://i',
+      tokenUrl: 'https://t',
+      clientId: 'a',
+      clientSecret: 's',
+    };
+    // @ts-expect-error metadata only with issuer
+    const stray: ConfidentialClientOptions = {
+      tokenUrl: 'https://t',
+      metadata: { issuer: 'x', token_endpoint: 'y' },
+      clientId: 'a',
+      clientSecret: 's',
+    };
+    // @ts-expect-error a secret and a key are exclusive
+    const twice: ConfidentialClientOptions = {
+      tokenUrl: 'https://t',
+      clientId: 'a',
+      clientSecret: 's',
+      privateKey: 'k',
+    };
+    const rotating: ConfidentialClientOptions = {
+      serverUrl: 'https://x',
+      clientId: 'a',
+      clientSecret: async () => 's',
+    };
+    void [issuer, both, stray, twice, rotating];
+    expectTypeOf(client.issuer).toEqualTypeOf<string | undefined>();
+  });
+
   it('the emulator types are reachable from both emulator entries', () => {
     expectTypeOf<FromTesting>().toEqualTypeOf<FromDevServer>();
     expectTypeOf<FromTesting['active']>().toEqualTypeOf<boolean>();
