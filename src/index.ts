@@ -49,9 +49,11 @@ export type {
   ClientOptions,
   ConfidentialClientOptions,
   DispatcherLike,
+  MutualTlsOptions,
   RefreshOptions,
   ReplayOptions,
   RetryOptions,
+  SecretOptions,
   ServerUrlOptions,
   TokenUrlOptions,
 } from './options/types.js';

@@ -32,7 +32,7 @@ async function httpsDevServer() {
   return later(await startDevServer({ https: true }));
 }
 
-function client(url: string, options: Partial<ClientOptions> = {}) {
+function client(url: string, options: Partial<Omit<ClientOptions, 'clientAuthentication'>> = {}) {
   return later(
     new ConfidentialClient({ serverUrl: url, clientId: 'test', clientSecret: 'test', ...options }),
   );

@@ -11,12 +11,15 @@ import type {
   RefreshOptions,
   ReplayOptions,
   RetryOptions,
+  SecretOptions,
   ServerUrlOptions,
   TokenUrlOptions,
 } from './types.js';
 import { keySet } from './validate.js';
 
-export const OPTION_KEYS = keySet<ClientOptions & ServerUrlOptions & TokenUrlOptions>({
+export const OPTION_KEYS = keySet<
+  ClientOptions & ServerUrlOptions & TokenUrlOptions & SecretOptions
+>({
   serverUrl: true,
   runtime: true,
   tokenUrl: true,

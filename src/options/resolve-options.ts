@@ -18,7 +18,7 @@ import { resolveOrigins, resolveTokenUrl } from './network-policy.js';
 import { HOOK_KEYS, OPTION_KEYS, REFRESH_KEYS, REPLAY_KEYS } from './option-keys.js';
 import { resolveRetry } from './resolve-retry.js';
 import { resolveScope } from './resolve-scope.js';
-import type { ConfidentialClientOptions, ReplayOptions } from './types.js';
+import type { ClientAuthentication, ConfidentialClientOptions, ReplayOptions } from './types.js';
 import {
   durationFn,
   nonNegativeNumber,
@@ -72,14 +72,25 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
     optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp') ?? false;
   const tokenUrl = resolveTokenUrl(options, allowInsecureHttp);
   const clientId = credential(options.clientId, 'clientId');
-  const clientSecret = credential(options.clientSecret, 'clientSecret');
-
   const clientAuthentication = oneOf(
     options.clientAuthentication,
     'clientAuthentication',
-    ['client_secret_basic', 'client_secret_post'] as const,
+    [
+      'client_secret_basic',
+      'client_secret_post',
+      'tls_client_auth',
+      'self_signed_tls_client_auth',
+    ] as const,
     defaults.clientAuthentication,
   );
+  const mutualTls = isMutualTls(clientAuthentication);
+  if (mutualTls && options.clientSecret !== undefined) {
+    throw new ConfigurationError(
+      'clientSecret',
+      `must not be given with clientAuthentication '${clientAuthentication}': the client certificate authenticates the client (RFC 8705), and no secret is sent.`,
+    );
+  }
+  const clientSecret = mutualTls ? undefined : credential(options.clientSecret, 'clientSecret');
   const basicAuthEncoding = oneOf(
     options.basicAuthEncoding,
     'basicAuthEncoding',
@@ -103,6 +114,12 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
   }
   rejectUnknownKeys(refresh, REFRESH_KEYS, 'refresh.');
   const dispatcher = resolveDispatcher(options.dispatcher);
+  if (mutualTls && dispatcher === undefined && options.fetch === undefined) {
+    throw new ConfigurationError(
+      'dispatcher',
+      `is required with clientAuthentication '${clientAuthentication}': the client certificate goes on the TLS connection, so pass new Agent({ connect: { cert, key } }) from undici (or a fetch that presents it).`,
+    );
+  }
   const fetchImpl = dispatcher
     ? withDispatcher(resolveFetch(options.fetch), dispatcher)
     : resolveFetch(options.fetch);
@@ -125,7 +142,7 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
   }
   const retry = resolveRetry(options.retry);
   const tokenParams = resolveTokenParams(options.tokenParams);
-  const secrets = secretForms({ clientId, clientSecret });
+  const secrets = clientSecret === undefined ? [] : secretForms({ clientId, clientSecret });
   return {
     tokenUrl,
     clientId,
@@ -180,6 +197,13 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
       requestTimeout: positiveNumber(options.requestTimeout, 'requestTimeout'),
     },
   };
+}
+
+/** Whether a method authenticates with the client certificate (RFC 8705 §2). */
+function isMutualTls(
+  method: ClientAuthentication,
+): method is 'tls_client_auth' | 'self_signed_tls_client_auth' {
+  return method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
 }
 
 function credential(value: unknown, option: 'clientId' | 'clientSecret'): string {

@@ -14,10 +14,20 @@ import type { TokenStore } from '../token/token-store.js';
  * - `client_secret_basic`: HTTP Basic `Authorization` header (RFC 6749 §2.3.1). MobileFirst
  *   requires this one.
  * - `client_secret_post`: `client_id` and `client_secret` in the form body.
+ * - `tls_client_auth` (RFC 8705 §2.1): the client certificate on the TLS connection, issued by a
+ *   CA the server trusts for this client; `client_id` in the body and no secret at all. The
+ *   certificate goes in the `dispatcher` (`new Agent({ connect: { cert, key } })`).
+ * - `self_signed_tls_client_auth` (RFC 8705 §2.2): the same with a self-signed certificate the
+ *   server holds in the client's registration (`jwks` / `jwks_uri`, `x5c`).
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-2
  */
-export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post';
+export type ClientAuthentication =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'tls_client_auth'
+  | 'self_signed_tls_client_auth';
 
 /**
  * How the client ID and secret are encoded inside the Basic header before base64.
@@ -199,14 +209,36 @@ export interface TokenUrlOptions {
  * Options of {@link ConfidentialClient}: the token endpoint (`serverUrl` for MobileFirst, or
  * `tokenUrl` for any OAuth 2.0 server; exactly one of them), the credentials, and behaviour.
  */
-export type ConfidentialClientOptions = ClientOptions & (ServerUrlOptions | TokenUrlOptions);
+export type ConfidentialClientOptions = ClientOptions &
+  (ServerUrlOptions | TokenUrlOptions) &
+  (SecretOptions | MutualTlsOptions);
+
+/** The client authenticates with a shared secret (`client_secret_basic`, `client_secret_post`). */
+export interface SecretOptions {
+  /** Confidential client secret: non-empty printable ASCII. Never logged, never in an error. */
+  clientSecret: string;
+  /** Not a mutual TLS method with a secret. */
+  clientAuthentication?: 'client_secret_basic' | 'client_secret_post' | undefined;
+}
+
+/**
+ * The client authenticates with its TLS client certificate (RFC 8705 §2): no secret at all. The
+ * certificate goes in the `dispatcher` (`new Agent({ connect: { cert, key } })` from undici), which
+ * then also presents it to resources, as certificate-bound tokens (`cnf.x5t#S256`) require.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8705
+ */
+export interface MutualTlsOptions {
+  /** `tls_client_auth` (a certificate from a CA) or `self_signed_tls_client_auth`. */
+  clientAuthentication: 'tls_client_auth' | 'self_signed_tls_client_auth';
+  /** Not with mutual TLS: the certificate authenticates the client. */
+  clientSecret?: undefined;
+}
 
 /** Everything in {@link ConfidentialClientOptions} but where the token endpoint is. */
 export interface ClientOptions {
   /** Confidential client ID: non-empty printable ASCII (MobileFirst's rule). */
   clientId: string;
-  /** Confidential client secret: non-empty printable ASCII. Never logged, never in an error. */
-  clientSecret: string;
   /**
    * Default scope of tokens: a space-separated string or a list of elements. Omitted: no `scope`
    * parameter is sent and the server applies its default (MobileFirst: `RegisteredClient`).

@@ -38,7 +38,8 @@ export type RequestRetry = Pick<
 export interface TokenEndpointConfig {
   readonly tokenUrl: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  /** `undefined` with mutual TLS: the certificate authenticates the client. */
+  readonly clientSecret: string | undefined;
   readonly clientAuthentication: ClientAuthentication;
   readonly basicAuthEncoding: BasicAuthEncoding;
   /** Extra form parameters, sorted by name. */
@@ -89,7 +90,10 @@ export class TokenEndpoint {
       'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
       accept: 'application/json',
     };
-    if (options.clientAuthentication === 'client_secret_basic') {
+    if (
+      options.clientAuthentication === 'client_secret_basic' &&
+      options.clientSecret !== undefined
+    ) {
       headers.authorization = basicAuthorization(
         options.clientId,
         options.clientSecret,
@@ -163,9 +167,14 @@ export class TokenEndpoint {
     params.set('grant_type', 'client_credentials');
     if (scope.length > 0) params.set('scope', formatScope(scope));
     for (const [name, value] of this.#options.tokenParams) params.set(name, value);
-    if (this.#options.clientAuthentication === 'client_secret_post') {
-      params.set('client_id', this.#options.clientId);
-      params.set('client_secret', this.#options.clientSecret);
+    const { clientAuthentication, clientId, clientSecret } = this.#options;
+    if (clientAuthentication === 'client_secret_post' && clientSecret !== undefined) {
+      params.set('client_id', clientId);
+      params.set('client_secret', clientSecret);
+    } else if (clientAuthentication !== 'client_secret_basic') {
+      // Mutual TLS (RFC 8705 §2): the certificate on the connection authenticates; the server
+      // learns which client it should be from client_id.
+      params.set('client_id', clientId);
     }
     return params.toString();
   }

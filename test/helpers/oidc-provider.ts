@@ -109,6 +109,12 @@ export interface OidcProviderOptions {
   /** `http` or `https`, matching `createServer`. @default 'http' */
   protocol?: 'http' | 'https';
   /**
+   * The `fetch` of the harness's own calls (`introspect`, `revoke`): one that trusts the CA of
+   * an HTTPS provider, e.g. `(input, init) => fetch(input, { ...init, dispatcher })`.
+   * @default globalThis.fetch
+   */
+  fetch?: typeof fetch;
+  /**
    * Last word on the oidc-provider configuration, for what the options do not name yet: gets the
    * configuration object the harness built and may change it in place.
    */
@@ -333,6 +339,7 @@ export async function startOidcProvider(
   }
   handler = provider.callback();
 
+  const harnessFetch = options.fetch ?? fetch;
   const basic = (c: { clientId: string; clientSecret: string }) =>
     `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.clientSecret)}`).toString('base64')}`;
   const endpoint = (route: string) => `${issuer}${route}`;
@@ -350,7 +357,7 @@ export async function startOidcProvider(
     events,
     resourceServerClient: RESOURCE_SERVER_CLIENT,
     async introspect(token) {
-      const response = await fetch(endpoint('/token/introspection'), {
+      const response = await harnessFetch(endpoint('/token/introspection'), {
         method: 'POST',
         headers: {
           authorization: basic(RESOURCE_SERVER_CLIENT),
@@ -362,7 +369,7 @@ export async function startOidcProvider(
       return (await response.json()) as Record<string, unknown>;
     },
     async revoke(token, client) {
-      const response = await fetch(endpoint('/token/revocation'), {
+      const response = await harnessFetch(endpoint('/token/revocation'), {
         method: 'POST',
         headers: {
           authorization: basic(client),
@@ -424,6 +431,13 @@ export interface ResourceServerOptions {
   /** Authorization schemes taken. @default ['Bearer'] */
   schemes?: string[];
   /**
+   * The server, built around the resource server's listener (e.g. an HTTPS one that asks for
+   * client certificates, for certificate-bound tokens). @default node:http createServer
+   */
+  createServer?: (listener: RequestListener) => Server;
+  /** `http` or `https`, matching `createServer`. @default 'http' */
+  protocol?: 'http' | 'https';
+  /**
    * Last word on a request whose token is active and fits: return a response to send instead of
    * the 200 (e.g. a DPoP proof check answering `401 DPoP error="use_dpop_nonce"`).
    */
@@ -438,7 +452,7 @@ export interface ResourceServerOptions {
 
 /** A running resource server. */
 export interface ResourceServerHandle {
-  /** Its origin, e.g. `http://127.0.0.1:PORT`. */
+  /** Its origin, e.g. `http://127.0.0.1:PORT` (`https:` with `protocol: 'https'`). */
   readonly url: string;
   readonly requests: ResourceRequest[];
   close(): Promise<void>;
@@ -516,7 +530,7 @@ export async function startResourceServer(
       }),
     );
   };
-  const server = createHttpServer((req, res) => {
+  const server = (options.createServer ?? createHttpServer)((req, res) => {
     req.resume();
     answer(req, res).catch((error: unknown) => {
       res.writeHead(500).end(String(error));
@@ -525,7 +539,7 @@ export async function startResourceServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.protocol ?? 'http'}://127.0.0.1:${port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
