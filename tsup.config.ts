@@ -48,7 +48,7 @@ export default defineConfig([
     onSuccess: copyConsoleFiles,
   },
   {
-    // CJS: ky and p-retry are ESM-only, and `require()` of ESM needs Node >= 20.19. Bundling them
+    // CJS: ky, p-retry and jose are ESM-only, and `require()` of ESM needs Node >= 20.19. Bundling them
     // into the CJS build keeps `require('confidential-client')` working on every Node >= 20.
     entry,
     format: ['cjs'],
@@ -57,7 +57,7 @@ export default defineConfig([
     target: 'node20',
     splitting: true,
     external,
-    noExternal: ['ky', 'p-retry', 'is-network-error'],
+    noExternal: ['ky', 'p-retry', 'is-network-error', 'jose'],
     // console-files.ts reads `__filename` where it exists (here), and `import.meta.url` only
     // elsewhere; CJS has no `import.meta`. (tsup's `shims` would define the URL in a shared
     // chunk: it would name dist/, not dist/dev-server/.)
