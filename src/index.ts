@@ -43,6 +43,7 @@ export {
 export type { Logger } from './logger.js';
 export type { ClientStats } from './observer.js';
 export { defaults } from './options/defaults.js';
+export type { DpopAlgorithm, DpopOptions } from './options/dpop-options.js';
 export type {
   BasicAuthEncoding,
   ClientAuthentication,

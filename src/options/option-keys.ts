@@ -43,6 +43,7 @@ export const OPTION_KEYS = keySet<
   replay: true,
   requestTimeout: true,
   allowInsecureHttp: true,
+  dpop: true,
 });
 
 export const RETRY_KEYS = keySet<RetryOptions>({

@@ -16,6 +16,7 @@ import type { TokenStore } from '../token/token-store.js';
 import { defaults } from './defaults.js';
 import { resolveOrigins, resolveTokenUrl } from './network-policy.js';
 import { HOOK_KEYS, OPTION_KEYS, REFRESH_KEYS, REPLAY_KEYS } from './option-keys.js';
+import { type ResolvedDpop, resolveDpop } from './resolve-dpop.js';
 import { resolveRetry } from './resolve-retry.js';
 import { resolveScope } from './resolve-scope.js';
 import type { ClientAuthentication, ConfidentialClientOptions, ReplayOptions } from './types.js';
@@ -46,6 +47,8 @@ export interface ResolvedOptions {
   readonly endpoint: TokenEndpointConfig;
   readonly manager: Omit<TokenManagerConfig, 'store'>;
   readonly http: AuthorizedFetchConfig;
+  /** The `dpop` option, checked; `undefined`: DPoP is off. */
+  readonly dpop: ResolvedDpop | undefined;
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
@@ -196,6 +199,7 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
       replay: resolveReplay(options.replay),
       requestTimeout: positiveNumber(options.requestTimeout, 'requestTimeout'),
     },
+    dpop: resolveDpop(options.dpop),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Hooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
 import type { ScopeInput } from '../scope.js';
 import type { TokenStore } from '../token/token-store.js';
+import type { DpopOptions } from './dpop-options.js';
 
 /**
  * How the client authenticates to the token endpoint.
@@ -335,6 +336,18 @@ export interface ClientOptions {
    * @default none (like fetch)
    */
   requestTimeout?: number | undefined;
+  /**
+   * DPoP (RFC 9449): bind tokens to a key pair, so that a stolen token is useless without the
+   * private key. `true` generates an ES256 key pair (the private key cannot be exported); or pass
+   * a key pair (`CryptoKeyPair`, `{ privateKey, publicKey }` as `CryptoKey`s or JWKs), a private
+   * JWK, and `alg`. Each token request and each `client.fetch`/`client.ky` request that carries
+   * the token then carries a fresh proof (`DPoP` header), and the token goes as
+   * `Authorization: DPoP …`. Server nonces are handled. A server that answers with a Bearer token
+   * anyway gets it used as a Bearer token (RFC 9449 §5), with one warning.
+   * @default false
+   * @see https://www.rfc-editor.org/rfc/rfc9449
+   */
+  dpop?: boolean | DpopOptions | JsonWebKey | undefined;
   /**
    * Allow `http:` token URLs on hosts other than loopback (`localhost`, `127.0.0.0/8`, `[::1]`).
    * Off by default: the secret would cross the network in clear.

@@ -6,11 +6,16 @@ export interface CacheKeyParts {
   clientId: string;
   scope: readonly string[];
   tokenParams: ReadonlyArray<readonly [string, string]>;
+  /**
+   * The RFC 7638 thumbprint of the DPoP key tokens are bound to (`cnf.jkt`), with the `dpop`
+   * option: a token bound to another key (another process's, on a shared store) is useless here.
+   */
+  jkt?: string | undefined;
 }
 
 /**
- * Builds the cache (and single-flight) key of a token: token URL, client ID, sorted scope elements
- * and sorted extra token parameters. Leaving any of them out lets one caller receive a token meant
+ * Builds the cache (and single-flight) key of a token: token URL, client ID, sorted scope elements,
+ * sorted extra token parameters and, with DPoP, the key's thumbprint. Leaving any of them out lets one caller receive a token meant
  * for another request (Duende's advisory on client-credentials cache keys is that bug).
  * The key holds no secret, so it is safe to store in a shared cache.
  *
@@ -18,10 +23,8 @@ export interface CacheKeyParts {
  * @returns An unambiguous string key.
  */
 export function cacheKey(parts: CacheKeyParts): string {
-  return JSON.stringify([
-    parts.tokenUrl,
-    parts.clientId,
-    formatScope(parts.scope),
-    parts.tokenParams,
-  ]);
+  const key = [parts.tokenUrl, parts.clientId, formatScope(parts.scope), parts.tokenParams];
+  // Appended only with DPoP, so that the keys of Bearer tokens (in shared stores) stay as they were.
+  if (parts.jkt !== undefined) key.push(`jkt:${parts.jkt}`);
+  return JSON.stringify(key);
 }

@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import type { DpopProof, DpopProver } from '../dpop/dpop-prover.js';
 import { isConfidentialClientError } from '../errors/confidential-client-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
@@ -78,14 +79,17 @@ export class TokenEndpoint {
   readonly #options: TokenEndpointConfig;
   readonly #observer: Observer;
   readonly #headers: Readonly<Record<string, string>>;
+  readonly #dpop: TokenEndpointDpop | undefined;
 
   /**
    * @param options - The endpoint's configuration.
    * @param observer - Stats, logs and hooks.
+   * @param dpop - With the `dpop` option: signs a proof for each request (RFC 9449 §5).
    */
-  constructor(options: TokenEndpointConfig, observer: Observer) {
+  constructor(options: TokenEndpointConfig, observer: Observer, dpop?: DpopProver) {
     this.#options = options;
     this.#observer = observer;
+    this.#dpop = dpop === undefined ? undefined : new TokenEndpointDpop(dpop, options.tokenUrl);
     const headers: Record<string, string> = {
       'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
       accept: 'application/json',
@@ -218,33 +222,49 @@ export class TokenEndpoint {
     const timer = setTimeout(() => controller.abort(TIMED_OUT), timeout);
     (timer as { unref?: () => void }).unref?.();
 
-    const sentAt = now();
     try {
-      let response: Response;
-      try {
-        response = await fetchImpl(tokenUrl, {
-          method: 'POST',
-          headers: this.#headers,
-          body,
-          signal: controller.signal,
-          // Never follow a redirect with credentials in the request: it could lead them to
-          // another origin.
-          redirect: 'manual',
-        });
-      } catch (error) {
-        throw this.#transportError(error, controller.signal);
-      }
-      if (answer !== undefined) answer.status = response.status;
-      try {
-        return await this.#handle(response, request.scope, sentAt);
-      } catch (error) {
-        // Ours (a typed answer) as it is; anything else came from reading the body: the
-        // connection was reset or timed out mid-body, a network failure like one before the
-        // headers.
-        if (controller.signal.aborted || !isConfidentialClientError(error)) {
+      // One more send when the server asks for a DPoP nonce (RFC 9449 §8): part of this attempt,
+      // not a retry, and never a second time.
+      for (let send = 1; ; send++) {
+        const proof = await this.#dpop?.proof();
+        const headers = proof === undefined ? this.#headers : { ...this.#headers, dpop: proof.jwt };
+        const sentAt = now();
+        let response: Response;
+        try {
+          response = await fetchImpl(tokenUrl, {
+            method: 'POST',
+            headers,
+            body,
+            signal: controller.signal,
+            // Never follow a redirect with credentials in the request: it could lead them to
+            // another origin.
+            redirect: 'manual',
+          });
+        } catch (error) {
           throw this.#transportError(error, controller.signal);
         }
-        throw error;
+        if (answer !== undefined) answer.status = response.status;
+        // A nonce other than the one this proof carried is worth one more send.
+        const nonce = this.#dpop?.observe(response);
+        const newNonce = nonce !== undefined && nonce !== proof?.nonce;
+        try {
+          return await this.#handle(response, request.scope, sentAt);
+        } catch (error) {
+          // Ours (a typed answer) as it is; anything else came from reading the body: the
+          // connection was reset or timed out mid-body, a network failure like one before the
+          // headers.
+          if (controller.signal.aborted || !isConfidentialClientError(error)) {
+            throw this.#transportError(error, controller.signal);
+          }
+          if (send === 1 && newNonce && isUseDpopNonce(error)) {
+            this.#observer.log(
+              'debug',
+              'the token endpoint asked for a DPoP nonce; sending again.',
+            );
+            continue;
+          }
+          throw error;
+        }
       }
     } finally {
       clearTimeout(timer);
@@ -287,16 +307,56 @@ export class TokenEndpoint {
           { status, response },
         );
       }
-      return parseTokenResponse(json, {
+      const token = parseTokenResponse(json, {
         sentAt,
         requestedScope: scope,
         defaultExpiresIn: this.#options.defaultExpiresIn,
         status,
         response,
+        dpop: this.#dpop !== undefined,
         warn: (message, details) => this.#observer.log('warn', message, details),
       });
+      if (this.#dpop !== undefined && token.tokenType !== 'DPoP') {
+        // RFC 9449 §5: a server that does not do DPoP answers with a Bearer token, and the client
+        // may go on with it. It is used as the Bearer token it is, with no proofs.
+        this.#observer.warnOnce(
+          'dpop bearer',
+          `the token endpoint ${this.#options.tokenUrl} answered a DPoP token request with a ${token.tokenType} token (it does not bind tokens to the DPoP key); it is used as a Bearer token.`,
+        );
+      }
+      return token;
     }
     const { tokenUrl, now, secrets } = this.#options;
     throw await tokenRequestFailure(response, { tokenUrl, scope, now, secrets });
   }
+}
+
+/** The DPoP side of token requests: a proof per send, and the nonces the endpoint hands out. */
+class TokenEndpointDpop {
+  readonly #prover: DpopProver;
+  readonly #url: URL;
+
+  constructor(prover: DpopProver, tokenUrl: string) {
+    this.#prover = prover;
+    this.#url = new URL(tokenUrl);
+  }
+
+  /** A fresh proof for a token request (`htm` POST, `htu` the token URL). */
+  proof(): Promise<DpopProof> {
+    return this.#prover.proof('POST', this.#url);
+  }
+
+  /** Remembers the endpoint's `DPoP-Nonce`, and returns it. */
+  observe(response: Response): string | undefined {
+    return this.#prover.nonces.observe(this.#url.origin, response);
+  }
+}
+
+/** `use_dpop_nonce`, as an RFC 6749 error body or a `WWW-Authenticate: DPoP` challenge. */
+function isUseDpopNonce(error: unknown): boolean {
+  return (
+    isTokenRequestError(error) &&
+    (error.error === 'use_dpop_nonce' ||
+      (error.wwwAuthenticate !== undefined && /use_dpop_nonce/.test(error.wwwAuthenticate)))
+  );
 }

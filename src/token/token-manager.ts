@@ -23,8 +23,10 @@ export interface TokenManagerConfig {
   /** How long before `expiresAt` a token counts as expired, as a function of its lifetime. */
   readonly clockSkew: (lifetimeMs: number) => number;
   readonly autoRefresh: boolean;
-  /** What, besides the scope, goes into a cache key. */
-  readonly cacheKey: Omit<CacheKeyParts, 'scope'>;
+  /** What, besides the scope (and the DPoP key), goes into a cache key. */
+  readonly cacheKey: Omit<CacheKeyParts, 'scope' | 'jkt'>;
+  /** With DPoP: the key tokens are bound to, whose thumbprint goes into every cache key. */
+  readonly dpop?: { readonly thumbprint: string } | undefined;
   /** Cooldowns after failures, and the bound of a `Retry-After`. */
   readonly failures: Omit<FailurePolicyConfig, 'now'>;
 }
@@ -95,7 +97,7 @@ export class TokenManager {
    * @returns The key.
    */
   keyFor(scope: readonly string[]): string {
-    return cacheKey({ ...this.#options.cacheKey, scope });
+    return cacheKey({ ...this.#options.cacheKey, scope, jkt: this.#options.dpop?.thumbprint });
   }
 
   /**
