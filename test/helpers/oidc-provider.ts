@@ -459,8 +459,8 @@ export interface ResourceServerHandle {
 }
 
 /**
- * Starts a loopback resource server that answers as a real API does: `401` with a Bearer
- * `invalid_token` challenge when the token is missing, unknown, expired or revoked (introspected
+ * Starts a loopback resource server that answers as a real API does: `401` with a Bearer (or,
+ * for a token sent as DPoP, a DPoP) `invalid_token` challenge when the token is missing, unknown, expired or revoked (introspected
  * at the provider on every request, nothing cached), `403 insufficient_scope` naming the scope
  * when it lacks one, else `200` with what introspection said (`{ client_id, scope, aud }`).
  *
@@ -485,9 +485,15 @@ export async function startResourceServer(
       seen.status = status;
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
     };
-    const challenge = (error?: string, extra = '') =>
-      `Bearer realm="interop"${error ? `, error="${error}"` : ''}${extra}`;
     const [scheme, token] = (req.headers.authorization ?? '').split(' ', 2);
+    // The challenge speaks the scheme the token came in (a DPoP token gets a DPoP challenge,
+    // RFC 9449 §7.1), else the first one taken.
+    const challengeScheme =
+      scheme && schemes.includes(scheme.toLowerCase())
+        ? scheme
+        : (options.schemes?.[0] ?? 'Bearer');
+    const challenge = (error?: string, extra = '') =>
+      `${challengeScheme} realm="interop"${error ? `, error="${error}"` : ''}${extra}`;
     if (!scheme || !token || !schemes.includes(scheme.toLowerCase())) {
       send(401, { 'www-authenticate': challenge() }, '{"error":"no token"}');
       return;
