@@ -9,6 +9,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, RequestListener } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { inspect } from 'node:util';
 import { exportJWK, importX509 } from 'jose';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
@@ -198,6 +199,20 @@ describe('tls_client_auth (RFC 8705 §2.1)', () => {
       } as RequestInit);
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ error_description: 'certificate binding' });
+    }
+  });
+
+  it('never shows the private key: not in the client, nor in an error', async () => {
+    await using client = mtlsClient('orders-service', 'tls_client_auth', otherSubject);
+    const error = await client.getToken().catch((e: unknown) => e);
+    const keyBody = otherSubject.key.split('\n')[1] as string; // a line of the key's base64
+    for (const text of [
+      inspect(client, { depth: 8 }),
+      JSON.stringify(client),
+      inspect(error, { depth: 8 }),
+      JSON.stringify(error),
+    ]) {
+      expect(text).not.toContain(keyBody);
     }
   });
 
