@@ -58,6 +58,23 @@ describe('a server with a private CA', () => {
     expect(c.stats()).toMatchObject({ tokenRequests: 1, retries: 0 });
   });
 
+  it('fails at once for a certificate of another host name, saying so', async () => {
+    const ca = await makeCa();
+    const { cert, key } = await makeServerCert(ca); // localhost, 127.0.0.1, ::1
+    const server = later(
+      await startDevServer({ host: '127.0.0.2', https: { cert, key, ca: ca.cert } }),
+    );
+    const dispatcher = later(new Agent({ connect: { ca: ca.cert } }));
+    const c = client(server.url, { dispatcher });
+    const error = await c.getToken().catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'NetworkError',
+      causeCode: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    });
+    expect((error as Error).message).toContain('is not for this host name');
+    expect(c.stats()).toMatchObject({ tokenRequests: 1, retries: 0 });
+  });
+
   it('succeeds with the CA in a dispatcher, for the token and the resource', async () => {
     const server = await httpsDevServer();
     const dispatcher = later(new Agent({ connect: { ca: server.ca as string } }));
