@@ -7,7 +7,7 @@
 
 /** The core: what `confidential-client` itself is made of. Runs on any fetch runtime. */
 const CORE =
-  '^src/(index|confidential-client|hooks|logger|observer|scope)[.]ts$|^src/(errors|http|options|token|util)/';
+  '^src/(index|confidential-client|hooks|logger|observer|scope)[.]ts$|^src/(dpop|errors|http|options|token|util)/';
 /** Entry points besides the core, each a folder with an index.ts. */
 const ENTRIES = '^src/(testing|dev-server|mobilefirst|redis|opentelemetry|cli)/';
 

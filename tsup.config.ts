@@ -1,3 +1,4 @@
+import { cp } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 // The package's own names stay imports in the output: dist/testing/index.js imports
@@ -26,6 +27,12 @@ const entry = {
   'opentelemetry/index': 'src/opentelemetry/index.ts',
 };
 
+// The dev-server console's page ships as it is written (HTML, CSS, ES modules: no build step),
+// next to the bundled dev server (dist/dev-server/static/), where
+// src/dev-server/console/console-files.ts finds it.
+const copyConsoleFiles = () =>
+  cp('src/dev-server/console/static', 'dist/dev-server/static', { recursive: true });
+
 export default defineConfig([
   {
     // ESM: dependencies stay external so that an app shares one copy of ky with us.
@@ -38,6 +45,7 @@ export default defineConfig([
     splitting: true,
     treeshake: true,
     external,
+    onSuccess: copyConsoleFiles,
   },
   {
     // CJS: ky, p-retry and jose are ESM-only, and `require()` of ESM needs Node >= 20.19. Bundling
@@ -50,5 +58,11 @@ export default defineConfig([
     splitting: true,
     external,
     noExternal: ['ky', 'p-retry', 'is-network-error', 'jose'],
+    // console-files.ts reads `__filename` where it exists (here), and `import.meta.url` only
+    // elsewhere; CJS has no `import.meta`. (tsup's `shims` would define the URL in a shared
+    // chunk: it would name dist/, not dist/dev-server/.)
+    esbuildOptions(options) {
+      options.define = { ...options.define, 'import.meta.url': 'undefined' };
+    },
   },
 ]);

@@ -27,7 +27,7 @@ export default defineConfig({
       reporter: [['text', { skipFull: true }], 'text-summary'],
       thresholds: {
         'src/{confidential-client,observer,scope}.ts': { lines: 90, branches: 90 },
-        'src/{errors,http,options,token,util}/**/*.ts': { lines: 90, branches: 90 },
+        'src/{dpop,errors,http,options,token,util}/**/*.ts': { lines: 90, branches: 90 },
       },
     },
   },

@@ -7,6 +7,7 @@
  * 2. Token requests for 10,000 concurrent cold `client.fetch` calls on a new client; target: 1.
  * 3. Also: `client.ky` vs `ky` with a fixed header (information), and the 401 → new token →
  *    replay path (latency as information; 64 concurrent 401s must cause one token request).
+ * 4. Also: what a DPoP proof per request costs over a stub fetch (information).
  *
  * Options: `--requests N` per round (400), `--rounds N` measured pairs (60), `--concurrency N`
  * (64), `--cold N` (10000), `--server process|in-process` (process), `--no-ky`, `--no-retoken`,
@@ -17,6 +18,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import ky from 'ky';
 import { ConfidentialClient } from '../src/index.js';
+import { measureDpopOverhead } from './dpop.js';
 import { collectGarbage, median, type RoundResult, runLoad } from './load.js';
 import { measureOverhead, measureSignalOverhead } from './overhead.js';
 import { type BenchServer, type ServerStats, startServer } from './server.js';
@@ -81,6 +83,7 @@ try {
   await throughput();
   await overhead();
   await signalOverhead();
+  await dpopOverhead();
   await coldStart();
   if (!args['no-retoken']) await retoken();
 } finally {
@@ -363,6 +366,25 @@ async function retoken(): Promise<void> {
     target: '= 1',
     pass: concurrent.tokenRequests === 1 && sequential.tokenRequests === SAMPLES,
     correctness: true,
+  });
+}
+
+/** A DPoP proof per request, without the network (information). */
+async function dpopOverhead(): Promise<void> {
+  const m = await measureDpopOverhead();
+  const extra = (alg: string) => (m.dpopMicros[alg] ?? Number.NaN) - m.bearerMicros;
+  console.info(
+    `1d. DPoP: client.fetch on a cached token with a proof per request, stub fetch (no network): ` +
+      `${fmt(m.bearerMicros, 1)} µs without DPoP; ES256 ${fmt(m.dpopMicros.ES256 ?? Number.NaN, 1)} µs ` +
+      `(+${fmt(extra('ES256'), 1)}), EdDSA ${fmt(m.dpopMicros.EdDSA ?? Number.NaN, 1)} µs ` +
+      `(+${fmt(extra('EdDSA'), 1)}) per call\n`,
+  );
+  verdicts.push({
+    metric: 'DPoP proof per request (ES256 / EdDSA), extra per call',
+    value: `${fmt(extra('ES256'), 1)} / ${fmt(extra('EdDSA'), 1)} µs`,
+    target: 'info',
+    pass: undefined,
+    correctness: false,
   });
 }
 

@@ -1,4 +1,5 @@
 import ky from 'ky';
+import { DpopProver } from './dpop/dpop-prover.js';
 import { ClientClosedError } from './errors/client-closed-error.js';
 import { AuthorizedFetch, type AuthorizedRequestInit } from './http/authorized-fetch.js';
 import type { AuthorizedKyInstance, AuthorizedKyOptions } from './http/authorized-ky.js';
@@ -61,9 +62,12 @@ export class ConfidentialClient implements AsyncDisposable {
   readonly #observer: Observer;
   readonly #manager: TokenManager;
   readonly #scopes = new Map<string, ScopeEntry>();
-  readonly #defaultScope: ScopeEntry;
+  /** Made on first use: with DPoP its cache key holds the key's thumbprint, known once it is ready. */
+  #defaultScope: ScopeEntry | undefined;
   readonly #authorizedFetch: AuthorizedFetch;
   readonly #discovery: Discovery | undefined;
+  /** With the `dpop` option: the key and the proofs. */
+  readonly #dpop: DpopProver | undefined;
   #ky: AuthorizedKyInstance | undefined;
 
   /**
@@ -74,6 +78,9 @@ export class ConfidentialClient implements AsyncDisposable {
     const resolved = resolveOptions(options);
     this.#options = resolved;
     this.#observer = new Observer(resolved.logger, resolved.hooks, resolved.secrets);
+    const dpop =
+      resolved.dpop === undefined ? undefined : new DpopProver(resolved.dpop, resolved.now);
+    this.#dpop = dpop;
     const discovery = resolved.discovery && new Discovery(resolved.discovery, resolved.metadata);
     this.#discovery = discovery;
     const known = resolved.metadata;
@@ -84,13 +91,17 @@ export class ConfidentialClient implements AsyncDisposable {
         authenticator: new ClientAuthenticator(resolved.authenticator),
       },
       this.#observer,
+      dpop,
     );
     // The default store is built here, where the client is wired: the options only check one.
     const store =
       resolved.store ??
       new MemoryTokenStore({ maxEntries: defaults.maxEntries, now: resolved.now });
-    this.#manager = new TokenManager({ ...resolved.manager, store }, endpoint, this.#observer);
-    this.#defaultScope = this.#entryFor(this.#options.scope, this.#options.resource);
+    this.#manager = new TokenManager(
+      { ...resolved.manager, store, dpop },
+      endpoint,
+      this.#observer,
+    );
     this.#authorizedFetch = new AuthorizedFetch(
       resolved.http,
       {
@@ -102,6 +113,7 @@ export class ConfidentialClient implements AsyncDisposable {
         invalidate: (token) => this.#manager.invalidate(token),
       },
       this.#observer,
+      dpop,
     );
     // Bound, so that `const { fetch } = client` and `ky.create({ fetch: client.fetch })` work.
     this.fetch = this.fetch.bind(this);
@@ -131,6 +143,10 @@ export class ConfidentialClient implements AsyncDisposable {
    */
   fetch(input: RequestInfo | URL, init?: AuthorizedRequestInit): Promise<Response> {
     if (this.#manager.closed) return Promise.reject(new ClientClosedError());
+    // With DPoP, the first call makes the key ready (generated or imported) before anything else.
+    if (this.#dpop !== undefined && !this.#dpop.ready) {
+      return this.#dpop.prepare().then(() => this.#authorizedFetch.fetch(input, init));
+    }
     return this.#authorizedFetch.fetch(input, init);
   }
 
@@ -159,7 +175,7 @@ export class ConfidentialClient implements AsyncDisposable {
    */
   createKy(options: AuthorizedKyOptions = {}): AuthorizedKyInstance {
     const { scope, ...kyOptions } = options;
-    if (scope !== undefined) this.#scopeEntry(scope);
+    if (scope !== undefined) resolveScope(scope, 'scope');
     const instance = ky.create({
       ...kyOptions,
       // ky passes options it does not know (such as `scope`) on to fetch in `init`.
@@ -220,6 +236,9 @@ export class ConfidentialClient implements AsyncDisposable {
    * @throws The signal's reason, when `signal` aborts first.
    */
   getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
+    if (this.#dpop !== undefined && !this.#dpop.ready) {
+      return this.#dpop.prepare().then(() => this.getToken(options));
+    }
     let entry: ScopeEntry;
     try {
       entry = this.#scopeEntry(options.scope, options.resource);
@@ -286,7 +305,10 @@ export class ConfidentialClient implements AsyncDisposable {
         resolveResource(resource, 'resource'),
       );
     }
-    if (scope === undefined) return this.#defaultScope;
+    if (scope === undefined) {
+      this.#defaultScope ??= this.#entryFor(this.#options.scope);
+      return this.#defaultScope;
+    }
     // A string scope is memoized: client.fetch calls this for every request.
     if (typeof scope === 'string') {
       let entry = this.#scopes.get(scope);

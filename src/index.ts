@@ -45,6 +45,7 @@ export {
 export type { Logger } from './logger.js';
 export type { ClientStats } from './observer.js';
 export { defaults } from './options/defaults.js';
+export type { DpopAlgorithm, DpopOptions } from './options/dpop-options.js';
 export type {
   AuthorizationServerMetadata,
   BasicAuthEncoding,
@@ -55,6 +56,7 @@ export type {
   CredentialSource,
   DispatcherLike,
   IssuerOptions,
+  MutualTlsOptions,
   PrivateKeyInput,
   PrivateKeyOptions,
   RefreshOptions,

@@ -282,6 +282,29 @@ describe('classifyChallenge', () => {
   });
 });
 
+describe('classifyChallenge for a DPoP token (RFC 9449 §7.1)', () => {
+  it('reads the DPoP challenge first, with the rules of Bearer', () => {
+    const both = 'Bearer realm="x", DPoP algs="ES256", error="invalid_token"';
+    expect(classifyChallenge(401, both, 'DPoP').kind).toBe('retoken');
+    expect(classifyChallenge(401, both).kind).toBe('retoken'); // the Bearer one, no error
+    expect(
+      classifyChallenge(403, 'DPoP error="insufficient_scope", scope="a b"', 'DPoP'),
+    ).toMatchObject({ kind: 'step-up', scope: 'a b' });
+  });
+
+  it('use_dpop_nonce on a 401 is use-nonce; on a 403, or for a Bearer token, it is nothing', () => {
+    const nonce = 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce"';
+    expect(classifyChallenge(401, nonce, 'DPoP').kind).toBe('use-nonce');
+    expect(classifyChallenge(403, nonce, 'DPoP').kind).toBe('none');
+    expect(classifyChallenge(401, nonce).kind).toBe('none');
+  });
+
+  it('falls back to a Bearer challenge when the server sends no DPoP one', () => {
+    expect(classifyChallenge(401, 'Bearer error="invalid_token"', 'DPoP').kind).toBe('retoken');
+    expect(classifyChallenge(401, 'Basic realm="x"', 'DPoP').kind).toBe('none');
+  });
+});
+
 describe('formatChallenge', () => {
   it('writes MobileFirst-style Bearer challenges', () => {
     expect(formatChallenge({ scheme: 'Bearer', params: {} })).toBe('Bearer');

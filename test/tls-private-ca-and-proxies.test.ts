@@ -32,7 +32,7 @@ async function httpsDevServer() {
   return later(await startDevServer({ https: true }));
 }
 
-function client(url: string, options: Partial<ClientOptions> = {}) {
+function client(url: string, options: Partial<Omit<ClientOptions, 'clientAuthentication'>> = {}) {
   return later(
     new ConfidentialClient({ serverUrl: url, clientId: 'test', clientSecret: 'test', ...options }),
   );
@@ -55,6 +55,23 @@ describe('a server with a private CA', () => {
     expect((error as Error).message).toContain('unable to verify the first certificate');
     expect((error as Error).message).toContain('for a private CA, pass it');
     // A certificate the runtime refuses is refused again: one attempt, not four.
+    expect(c.stats()).toMatchObject({ tokenRequests: 1, retries: 0 });
+  });
+
+  it('fails at once for a certificate of another host name, saying so', async () => {
+    const ca = await makeCa();
+    const { cert, key } = await makeServerCert(ca); // localhost, 127.0.0.1, ::1
+    const server = later(
+      await startDevServer({ host: '127.0.0.2', https: { cert, key, ca: ca.cert } }),
+    );
+    const dispatcher = later(new Agent({ connect: { ca: ca.cert } }));
+    const c = client(server.url, { dispatcher });
+    const error = await c.getToken().catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'NetworkError',
+      causeCode: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    });
+    expect((error as Error).message).toContain('is not for this host name');
     expect(c.stats()).toMatchObject({ tokenRequests: 1, retries: 0 });
   });
 

@@ -13,7 +13,10 @@ export type {
   AdminWriteFault,
   ClientCredentials,
   ConfidentialClientRegistration,
+  CounterBucket,
+  CounterHistory,
   EmulatorCounters,
+  EmulatorFaults,
   EmulatorMode,
   EmulatorRoute,
   EmulatorTokenClaims,
@@ -27,6 +30,7 @@ export type {
   PushFault,
   RecordedPushMessage,
   ResolvedEmulatorOptions,
+  RouteFaults,
   TokenFault,
   TokenStatus,
 } from '../emulator/index.js';

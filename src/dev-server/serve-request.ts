@@ -8,8 +8,8 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MobileFirstEmulator } from '../emulator/emulator.js';
 import { jsonResponse } from '../emulator/http-util.js';
+import type { RequestHandler } from './console/dev-console.js';
 import {
   CappedBody,
   declaredLength,
@@ -70,7 +70,7 @@ function checkRequestLine(req: IncomingMessage): string | Response {
 /**
  * Answers one request with the emulator. A client that goes away (`signal` aborts) gets nothing.
  *
- * @param emulator - The emulator to ask.
+ * @param emulator - The emulator to ask (or the console in front of it).
  * @param origin - The dev server's own origin, to build the `Request` URL.
  * @param req - The node:http request.
  * @param res - Its response.
@@ -78,7 +78,7 @@ function checkRequestLine(req: IncomingMessage): string | Response {
  * @internal
  */
 export async function serveRequest(
-  emulator: MobileFirstEmulator,
+  emulator: RequestHandler,
   origin: string,
   req: IncomingMessage,
   res: ServerResponse,

@@ -13,6 +13,7 @@ import { EMULATOR_OPTION_KEYS, type MobileFirstEmulatorOptions } from '../emulat
 import { isLoopbackHost } from '../util/loopback.js';
 import { onAbort } from '../util/on-abort.js';
 import { describeUnknownKey, findUnknownKey } from '../util/unknown-keys.js';
+import { CONSOLE_PATH, withConsole } from './console/dev-console.js';
 import { declaredLength, MAX_BODY_BYTES } from './node-request.js';
 import { send, serveRequest, tooLarge } from './serve-request.js';
 import { createTlsServer, type DevServerHttpsOptions } from './tls-server.js';
@@ -34,6 +35,13 @@ export interface DevServerOptions {
    * @default false (plain HTTP)
    */
   readonly https?: boolean | DevServerHttpsOptions;
+  /**
+   * Serve the console page at `/` and `/mfpconsole`: the confidential clients (through the admin
+   * API), the tokens issued, push messages, faults and clock, live counters. It asks for the
+   * administrator's credentials. Off in `production` mode unless set to `true`.
+   * @default true in `development` mode, false in `production` mode
+   */
+  readonly console?: boolean;
 }
 
 const DEV_SERVER_OPTION_KEYS = keysOf<DevServerOptions>({
@@ -42,6 +50,7 @@ const DEV_SERVER_OPTION_KEYS = keysOf<DevServerOptions>({
   emulator: true,
   emulatorOptions: true,
   https: true,
+  console: true,
 });
 
 /**
@@ -101,6 +110,11 @@ export interface DevServer {
    */
   issueClientCertificate(options?: { commonName?: string }): { cert: string; key: string };
   /**
+   * The console page's URL, e.g. `http://127.0.0.1:9080/mfpconsole`, or `undefined` when the
+   * console is off (see {@link DevServerOptions.console}).
+   */
+  readonly consoleUrl: string | undefined;
+  /**
    * Stops listening, aborts pending injected delays and closes every connection, keep-alive ones
    * included. Idempotent.
    */
@@ -116,7 +130,10 @@ export interface DevServer {
  * Bodies are streamed to the emulator, and a request whose client goes away aborts its
  * `request.signal`.
  *
- * @param options - Port, host, and the emulator or its options.
+ * With the console on (the default in `development` mode), `GET /` and `/mfpconsole` serve a page
+ * that shows and controls the emulator; it asks for the administrator's credentials.
+ *
+ * @param options - Port, host, the emulator or its options, the console.
  * @returns The running server, once it listens.
  * @throws TypeError if both `emulator` and `emulatorOptions` are given, an option is invalid or
  *   a key is unknown (an emulator option such as `mode` goes in `emulatorOptions`); the listen
@@ -132,7 +149,7 @@ export interface DevServer {
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(
-      'startDevServer: options must be an object { port?, host?, emulator?, emulatorOptions? }',
+      'startDevServer: options must be an object { port?, host?, emulator?, emulatorOptions?, console? }',
     );
   }
   assertDevServerKeys(options);
@@ -148,7 +165,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (options.emulator && options.emulatorOptions) {
     throw new TypeError('startDevServer: pass either emulator or emulatorOptions, not both');
   }
+  if (options.console !== undefined && typeof options.console !== 'boolean') {
+    throw new TypeError('startDevServer: console must be true or false');
+  }
   const emulator = options.emulator ?? new MobileFirstEmulator(options.emulatorOptions);
+  const loopbackOnly = isLoopbackHost(host);
+  const consoleOn = options.console ?? emulator.options.mode === 'development';
+  const app = consoleOn ? withConsole(emulator, { beyondLoopback: !loopbackOnly }) : emulator;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const scheme = options.https ? 'https' : 'http';
   let origin = `${scheme}://${urlHost}:${port}`;
@@ -164,7 +187,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       // The socket closed before the answer was sent: the client went away.
       if (!res.writableFinished) request.abort();
     });
-    serveRequest(emulator, origin, req, res, request.signal).catch(() => {
+    serveRequest(app, origin, req, res, request.signal).catch(() => {
       // The client went away mid-request; nothing is left to answer.
       req.socket.destroy();
     });
@@ -212,7 +235,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     url: origin,
     port: actualPort,
     emulator,
-    loopbackOnly: isLoopbackHost(host),
+    loopbackOnly,
+    consoleUrl: consoleOn ? `${origin}${CONSOLE_PATH}` : undefined,
     ca: tls?.ca,
     issueClientCertificate: (certificateOptions) => {
       if (tls === undefined) {

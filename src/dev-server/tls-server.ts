@@ -102,18 +102,12 @@ export function createTlsServer(
     });
     identity = { ...issued, ca: ownCa().cert };
   }
-  const clientCa =
-    options.clientCa === undefined
-      ? [ownCa().cert]
-      : typeof options.clientCa === 'string'
-        ? [options.clientCa]
-        : [...options.clientCa];
   const server = createServer(
     {
       cert: identity.cert,
       key: identity.key,
       ...(options.requireClientCertificate
-        ? { requestCert: true, rejectUnauthorized: true, ca: clientCa }
+        ? { requestCert: true, rejectUnauthorized: true, ca: clientCas(options, ownCa) }
         : {}),
     },
     listener,
@@ -124,6 +118,13 @@ export function createTlsServer(
     issueClientCertificate: ({ commonName = 'dev-client' } = {}) =>
       issueCertificate(ownCa(), { commonName, usage: 'client' }),
   };
+}
+
+/** The CAs whose client certificates are accepted: `clientCa`, or the CA made at start. */
+function clientCas(options: DevServerHttpsOptions, ownCa: () => CertificateAuthority): string[] {
+  const { clientCa } = options;
+  if (clientCa === undefined) return [ownCa().cert];
+  return typeof clientCa === 'string' ? [clientCa] : [...clientCa];
 }
 
 function checkHttpsOptions(option: unknown): DevServerHttpsOptions {

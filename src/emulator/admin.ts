@@ -76,7 +76,7 @@ export async function handleAdminRequest(
   request: Request,
   target: AdminTarget,
 ): Promise<Response> {
-  ctx.counters.adminRequests++;
+  ctx.counters.count('adminRequests');
   const { username, password } = ctx.options.administrator;
   const credentials = parseBasicAuth(request.headers.get('authorization'));
   if (

@@ -1,8 +1,11 @@
 /**
- * Request counters, for tests that assert how often a client called the server.
+ * Request counters, for tests that assert how often a client called the server, and their recent
+ * history for the dev-server console's charts.
  *
  * @module
  */
+
+import { type CountedRequest, type CounterHistory, CounterTimeline } from './counter-history.js';
 
 /** A snapshot of the emulator's counters. Every record is a fresh copy. */
 export interface EmulatorCounters {
@@ -37,10 +40,23 @@ export class CounterSet {
   adminRequests = 0;
   #byClient = new Map<string, Map<string, number>>();
   #byStatus = new Map<number, number>();
+  readonly #timeline: CounterTimeline;
+
+  /** @param now - The base clock of the history, epoch ms. */
+  constructor(now: () => number) {
+    this.#timeline = new CounterTimeline(now);
+  }
+
+  /** Counts one request of a kind (token requests aside: {@link countTokenRequest}). */
+  count(kind: Exclude<CountedRequest, 'tokenRequests'> | 'adminRequests'): void {
+    this[kind]++;
+    if (kind !== 'adminRequests') this.#timeline.count(kind);
+  }
 
   /** Counts one token request. */
   countTokenRequest(clientId: string, scope: string): void {
     this.tokenRequests++;
+    this.#timeline.count('tokenRequests');
     let byScope = this.#byClient.get(clientId);
     if (!byScope) {
       byScope = new Map();
@@ -53,6 +69,12 @@ export class CounterSet {
   countResourceCall(status: number): void {
     this.resourceCalls++;
     this.#byStatus.set(status, (this.#byStatus.get(status) ?? 0) + 1);
+    this.#timeline.countResourceCall(status);
+  }
+
+  /** The counts of the last minutes, in buckets. */
+  history(): CounterHistory {
+    return this.#timeline.snapshot();
   }
 
   /** Token requests matching a filter. */
@@ -77,6 +99,7 @@ export class CounterSet {
     this.adminRequests = 0;
     this.#byClient.clear();
     this.#byStatus.clear();
+    this.#timeline.reset();
   }
 
   /** A copy of every counter. */

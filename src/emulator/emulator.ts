@@ -3,7 +3,7 @@
  * over in-memory state, plus the controls a test needs (clients, protected paths, faults, clock,
  * counters, recorded push messages).
  *
- * Over 300 lines: it is the one public class of the emulator, mostly the TSDoc of its ~25
+ * Over 300 lines: it is the one public class of the emulator, mostly the TSDoc of its ~30
  * controls, each a line or two that delegates to a module of this folder.
  *
  * @module
@@ -15,11 +15,14 @@ import { AdminTransactions, type AdminWriteFault } from './admin-transactions.js
 import { ClientRegistry, initialClients } from './client-registry.js';
 import { DEFAULT_SCOPE } from './constants.js';
 import type { EmulatorContext } from './context.js';
+import type { CounterHistory } from './counter-history.js';
 import { CounterSet, type EmulatorCounters } from './counters.js';
 import {
+  type EmulatorFaults,
   type EmulatorRoute,
   FaultState,
   type IntrospectionFault,
+  type RouteFaults,
   type TokenFault,
 } from './faults.js';
 import { jsonResponse } from './http-util.js';
@@ -94,7 +97,7 @@ export class MobileFirstEmulator {
       clients: new ClientRegistry(initialClients(resolved)),
       tokens: new IssuedTokens(),
       signer: new JwtSigner(resolved.ownSigningKey),
-      counters: new CounterSet(),
+      counters: new CounterSet(resolved.now),
       faults: new FaultState(),
       resources: new ProtectedResources(),
       pushMessages: [],
@@ -277,6 +280,17 @@ export class MobileFirstEmulator {
   }
 
   /**
+   * Revokes one token: resources answer `401 invalid_token` and introspection `active: false` for
+   * it; the client's other tokens stay valid.
+   *
+   * @param tokenOrId - The access token, or its `jti` claim (what the dev-server console shows).
+   * @returns Whether a token not yet revoked was found.
+   */
+  revokeToken(tokenOrId: string): boolean {
+    return this.#ctx.tokens.revoke(tokenOrId);
+  }
+
+  /**
    * Revokes every token issued so far: resources answer `401 invalid_token` and introspection
    * `active: false` for them. Tokens issued afterwards are valid.
    *
@@ -363,6 +377,31 @@ export class MobileFirstEmulator {
   }
 
   /**
+   * Switches a fault on for a route: every request of the route fails with it (once the queued
+   * `failNext…` failures are used up) until it is switched off with `undefined`, or by
+   * {@link clearFaults}. To watch a client ride out an outage, where `failNext…` plays a blip.
+   *
+   * @param route - `token`, `introspection` or `push`.
+   * @param fault - A {@link TokenFault}, {@link IntrospectionFault} or {@link PushFault} for that
+   *   route; `undefined` switches the route's fault off.
+   * @throws TypeError for another route or an unknown kind; RangeError for a bad status or Retry-After.
+   * @example
+   * ```ts
+   * emulator.setFault('token', { kind: 'server-error', status: 503 });
+   * // … every token request answers 503 …
+   * emulator.setFault('token', undefined);
+   * ```
+   */
+  setFault<R extends keyof RouteFaults>(route: R, fault: RouteFaults[R] | undefined): void {
+    this.#ctx.faults.setFault(route, fault);
+  }
+
+  /** The injected faults as they stand: switched on, queued, latency. A copy. */
+  faults(): EmulatorFaults {
+    return this.#ctx.faults.snapshot();
+  }
+
+  /**
    * Delays every answer of a route (or of all routes) by `ms`, through `options.sleep`.
    *
    * @param ms - Milliseconds ≥ 0; 0 removes the delay.
@@ -374,8 +413,8 @@ export class MobileFirstEmulator {
   }
 
   /**
-   * Removes latency, queued token-request, introspection and push-request failures, and the admin
-   * API's faults and hooks.
+   * Removes latency, queued and switched-on token-request, introspection and push-request
+   * failures, and the admin API's faults and hooks.
    */
   clearFaults(): void {
     this.#ctx.faults.clear();
@@ -445,7 +484,15 @@ export class MobileFirstEmulator {
     );
   }
 
-  /** Sets every counter back to zero. */
+  /**
+   * The counters of the last five minutes, in five-second buckets (only those that counted
+   * something), on the base clock `options.now`: the dev-server console's charts.
+   */
+  counterHistory(): CounterHistory {
+    return this.#ctx.counters.history();
+  }
+
+  /** Sets every counter back to zero, and forgets their history. */
   resetCounters(): void {
     this.#ctx.counters.reset();
   }

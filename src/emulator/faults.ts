@@ -42,6 +42,29 @@ export type IntrospectionFault =
 /** The routes the emulator serves, to aim latency at one of them. */
 export type EmulatorRoute = 'token' | 'introspection' | 'resource' | 'push' | 'admin';
 
+/** The faults each route can be switched to by {@link MobileFirstEmulator.setFault}. */
+export interface RouteFaults {
+  readonly token: TokenFault;
+  readonly introspection: IntrospectionFault;
+  readonly push: PushFault;
+}
+
+/** The injected faults as they stand: what {@link MobileFirstEmulator.faults} returns. */
+export interface EmulatorFaults {
+  /** The faults switched on by {@link MobileFirstEmulator.setFault}, by route (with defaults). */
+  readonly switched: Partial<RouteFaults>;
+  /** Failures still queued by the `failNext…` methods, by route. */
+  readonly queued: {
+    readonly token: number;
+    readonly introspection: number;
+    readonly push: number;
+  };
+  /** Latency in ms set by {@link MobileFirstEmulator.setLatency}, by route or `all`. */
+  readonly latency: Partial<Record<EmulatorRoute | 'all', number>>;
+}
+
+const FAULT_ROUTES = ['token', 'introspection', 'push'] as const;
+
 /**
  * Validates a fault.
  *
@@ -137,8 +160,8 @@ export function resolveIntrospectionFault(fault: IntrospectionFault): Introspect
 }
 
 /**
- * Fault state: queues of token-request, introspection and push-request failures, and per-route
- * latency.
+ * Fault state: queues of token-request, introspection and push-request failures, the faults
+ * switched on per route (after the queue), and per-route latency.
  * @internal
  */
 export class FaultState {
@@ -146,6 +169,37 @@ export class FaultState {
   readonly #introspection: IntrospectionFault[] = [];
   readonly #pushQueue: PushFault[] = [];
   readonly #latency = new Map<EmulatorRoute | 'all', number>();
+  #switched: { -readonly [R in keyof RouteFaults]?: RouteFaults[R] } = {};
+
+  /** Switches a route's fault on (a fault) or off (`undefined`). */
+  setFault<R extends keyof RouteFaults>(route: R, fault: RouteFaults[R] | undefined): void {
+    if (!FAULT_ROUTES.includes(route)) {
+      throw new TypeError(`setFault(route, fault): route must be ${FAULT_ROUTES.join(', ')}`);
+    }
+    if (fault === undefined) {
+      delete this.#switched[route];
+      return;
+    }
+    const resolve = {
+      token: resolveFault,
+      introspection: resolveIntrospectionFault,
+      push: resolvePushFault,
+    }[route] as (fault: RouteFaults[R]) => RouteFaults[R];
+    this.#switched[route] = resolve(fault);
+  }
+
+  /** A copy of the fault settings. */
+  snapshot(): EmulatorFaults {
+    return {
+      switched: { ...this.#switched },
+      queued: {
+        token: this.#queue.length,
+        introspection: this.#introspection.length,
+        push: this.#pushQueue.length,
+      },
+      latency: Object.fromEntries(this.#latency),
+    };
+  }
 
   /** Queues `count` failures. */
   failNext(count: number, fault: TokenFault): void {
@@ -165,9 +219,9 @@ export class FaultState {
     for (let i = 0; i < count; i++) this.#introspection.push(resolved);
   }
 
-  /** Takes the next queued introspection failure, if any. */
+  /** Takes the next queued introspection failure, else the switched-on one, if any. */
   takeIntrospection(): IntrospectionFault | undefined {
-    return this.#introspection.shift();
+    return this.#introspection.shift() ?? this.#switched.introspection;
   }
 
   /** How many introspection failures are still queued. */
@@ -175,9 +229,9 @@ export class FaultState {
     return this.#introspection.length;
   }
 
-  /** Takes the next queued failure, if any. */
+  /** Takes the next queued failure, else the switched-on one, if any. */
   take(): TokenFault | undefined {
-    return this.#queue.shift();
+    return this.#queue.shift() ?? this.#switched.token;
   }
 
   /** How many failures are still queued. */
@@ -194,9 +248,9 @@ export class FaultState {
     for (let i = 0; i < count; i++) this.#pushQueue.push(resolved);
   }
 
-  /** Takes the next queued push failure, if any. */
+  /** Takes the next queued push failure, else the switched-on one, if any. */
   takePush(): PushFault | undefined {
-    return this.#pushQueue.shift();
+    return this.#pushQueue.shift() ?? this.#switched.push;
   }
 
   /** How many push failures are still queued. */
@@ -217,8 +271,9 @@ export class FaultState {
     return this.#latency.get(route) ?? this.#latency.get('all') ?? 0;
   }
 
-  /** Clears queued failures and latency. */
+  /** Clears queued and switched-on failures and latency. */
   clear(): void {
+    this.#switched = {};
     this.#queue.length = 0;
     this.#introspection.length = 0;
     this.#pushQueue.length = 0;

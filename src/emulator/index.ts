@@ -15,9 +15,16 @@ export type {
   AdminWriteFault,
 } from './admin-transactions.js';
 export { DEFAULT_SCOPE, MFP_ISSUER } from './constants.js';
+export type { CounterBucket, CounterHistory } from './counter-history.js';
 export type { EmulatorCounters } from './counters.js';
 export { MobileFirstEmulator, SAMPLE_RESOURCE_SCOPE } from './emulator.js';
-export type { EmulatorRoute, IntrospectionFault, TokenFault } from './faults.js';
+export type {
+  EmulatorFaults,
+  EmulatorRoute,
+  IntrospectionFault,
+  RouteFaults,
+  TokenFault,
+} from './faults.js';
 export type { IntrospectionResponse } from './introspection.js';
 export { INTROSPECT_SCOPE } from './introspection.js';
 export type { IssuedToken, TokenStatus } from './issued-tokens.js';

@@ -83,7 +83,7 @@ export async function handleIntrospection(
   ctx: EmulatorContext,
   request: Request,
 ): Promise<Response> {
-  ctx.counters.introspections++;
+  ctx.counters.count('introspections');
   if (request.method !== 'POST') {
     return oauthError(405, 'invalid_request', 'the introspection endpoint accepts POST only', {
       allow: 'POST',

@@ -15,7 +15,7 @@ export interface IssuedToken {
   readonly claims: EmulatorTokenClaims;
   /** Granted scope elements, sorted. */
   readonly scope: readonly string[];
-  /** Whether {@link MobileFirstEmulator.revokeAllTokens} revoked it. */
+  /** Whether {@link MobileFirstEmulator.revokeToken} or {@link MobileFirstEmulator.revokeAllTokens} revoked it. */
   readonly revoked: boolean;
 }
 
@@ -72,6 +72,21 @@ export class IssuedTokens {
       }
     }
     return count;
+  }
+
+  /**
+   * Revokes one token.
+   *
+   * @param tokenOrId - The compact JWT or its `jti` claim.
+   * @returns Whether a token that was not revoked yet was found.
+   */
+  revoke(tokenOrId: string): boolean {
+    const token =
+      this.#tokens.get(tokenOrId) ??
+      [...this.#tokens.values()].find((candidate) => candidate.claims.jti === tokenOrId);
+    if (!token || token.revoked) return false;
+    this.#tokens.set(token.accessToken, { ...token, revoked: true });
+    return true;
   }
 
   /** Copies of every token issued so far, oldest first. */

@@ -91,7 +91,7 @@ export async function handlePushRequest(
   request: Request,
   route: PushRoute,
 ): Promise<Response> {
-  ctx.counters.pushRequests++;
+  ctx.counters.count('pushRequests');
   const allowed = route.kind === 'message' ? ['GET', 'DELETE'] : ['POST'];
   if (!allowed.includes(request.method)) {
     return jsonResponse(

@@ -132,7 +132,7 @@ export async function handleTokenRequest(
   };
   const accessToken = await ctx.signer.sign(claims);
   ctx.tokens.add({ accessToken, claims, scope });
-  ctx.counters.tokensIssued++;
+  ctx.counters.count('tokensIssued');
   return jsonResponse(
     200,
     {

@@ -2,6 +2,7 @@
 // of their own (origin-policy, deadline, follow-redirects, recovery, replayable-body); what stays
 // is the sequence that ties them to one exchange's state, which reads best in one place.
 
+import type { DpopProver } from '../dpop/dpop-prover.js';
 import { InsufficientScopeError } from '../errors/insufficient-scope-error.js';
 import { isTokenRequestError } from '../errors/token-request-error.js';
 import type { Observer } from '../observer.js';
@@ -84,16 +85,27 @@ export class AuthorizedFetch {
   readonly #learned = new LearnedScopes<ScopeEntry>((entry) => entry.key);
   /** Final responses of redirects that left the request's origin: their challenges are not ours. */
   readonly #foreign = new WeakSet<Response>();
+  /** With the `dpop` option: signs a proof for each send of a DPoP token. */
+  readonly #dpop: DpopProver | undefined;
+  /** Responses that brought a new DPoP nonce (a `use_dpop_nonce` answer is worth a replay). */
+  readonly #newNonce = new WeakSet<Response>();
 
   /**
    * @param options - The authorized fetch's configuration.
    * @param tokens - The client's token side.
    * @param observer - Stats, logs and hooks.
+   * @param dpop - With the `dpop` option: the proof signer.
    */
-  constructor(options: AuthorizedFetchConfig, tokens: TokenSource, observer: Observer) {
+  constructor(
+    options: AuthorizedFetchConfig,
+    tokens: TokenSource,
+    observer: Observer,
+    dpop?: DpopProver,
+  ) {
     this.#options = options;
     this.#tokens = tokens;
     this.#observer = observer;
+    this.#dpop = dpop;
     this.#targets = new RequestTargets(options.origins);
   }
 
@@ -145,9 +157,10 @@ export class AuthorizedFetch {
         ? sent.then((response) => this.#checkUnsent(response, target.url))
         : sent;
     }
-    if (init === undefined && !(input instanceof Request)) {
-      // The hottest path, `client.fetch(url)` on a cached token: nothing to prepare, and the
-      // same init fetch would get from the caller plus our header.
+    if (init === undefined && this.#dpop === undefined && !(input instanceof Request)) {
+      // The hottest path, `client.fetch(url)` on a cached Bearer token: nothing to prepare, and
+      // the same init fetch would get from the caller plus our header. (A DPoP proof is signed
+      // per request, which takes an await: DPoP clients take the general path.)
       const entry = this.#learned.get(target.resource) ?? this.#tokens.entry(undefined);
       const token = this.#tokens.peek(entry);
       if (token !== undefined) {
@@ -250,14 +263,26 @@ export class AuthorizedFetch {
     const { prepared, target, signal } = exchange;
     const { resource } = target;
     const stats = this.#observer.stats;
-    const state: RecoveryState = { retokened: false, stepUps: 0, challenges: new Set() };
+    const state: RecoveryState = {
+      retokened: false,
+      nonced: false,
+      stepUps: 0,
+      challenges: new Set(),
+    };
     let { entry } = exchange;
     let token = exchange.token as AccessToken;
     let response = first;
     for (;;) {
       // A challenge from another origin, reached through a redirect, is not about our token.
       if (this.#foreign.has(response)) return response;
-      const step = decideRecovery(response, state, entry.scope, token.scope);
+      const step = decideRecovery(
+        response,
+        state,
+        entry.scope,
+        token.scope,
+        token.tokenType,
+        this.#newNonce.has(response),
+      );
       if (step.kind === 'none') return response;
       if (step.kind === 'rejected-again') {
         stats.rejectedAfterReplay++;
@@ -270,7 +295,12 @@ export class AuthorizedFetch {
       const replay = this.#mayReplay(prepared);
       const now = this.#options.now();
       try {
-        if (step.kind === 'retoken') {
+        if (step.kind === 'use-nonce') {
+          // The resource wants its nonce in the proof (RFC 9449 §9): same token, a new proof.
+          state.nonced = true;
+          if (!replay) return this.#notReplayed(response, resource, prepared);
+          this.#observer.log('debug', `401 use_dpop_nonce from ${resource}: sending again.`);
+        } else if (step.kind === 'retoken') {
           if (!this.#learned.mayRetoken(resource, now)) {
             // It rejects every new token: not a token problem. Leave the token to the resources
             // that accept it.
@@ -358,12 +388,28 @@ export class AuthorizedFetch {
   }
 
   /**
-   * Sends the request with the token, following redirects by hand (see `followRedirects`) unless
-   * the caller chose `redirect: 'manual'` or `'error'`.
+   * Sends the request with the token (and, for a DPoP token, a fresh proof), following redirects
+   * by hand (see `followRedirects`) unless the caller chose `redirect: 'manual'` or `'error'`.
    */
   #send(exchange: Exchange, headers: Headers, token: AccessToken): Promise<Response> {
-    const { prepared, input, init } = exchange;
     headers.set('authorization', token.authorization);
+    const dpop = token.tokenType === 'DPoP' ? this.#dpop : undefined;
+    if (dpop === undefined) return this.#sendSigned(exchange, headers, token);
+    const { prepared, target } = exchange;
+    return dpop.proof(prepared.method, target.url, token.accessToken).then(async (proof) => {
+      headers.set('dpop', proof.jwt);
+      const response = await this.#sendSigned(exchange, headers, token);
+      // The nonce of our origin's answer goes into the next proof (RFC 9449 §9); an answer that
+      // brings another than the one sent is worth a replay when it asks for it.
+      if (this.#foreign.has(response)) return response;
+      const nonce = dpop.nonces.observe(target.url.origin, response);
+      if (nonce !== undefined && nonce !== proof.nonce) this.#newNonce.add(response);
+      return response;
+    });
+  }
+
+  #sendSigned(exchange: Exchange, headers: Headers, token: AccessToken): Promise<Response> {
+    const { prepared, input, init } = exchange;
     const [sendInput, sendInit] = prepared.build(headers);
     const mode = init?.redirect ?? (input instanceof Request ? input.redirect : 'follow');
     if (mode !== 'follow') return this.#options.fetch(sendInput, sendInit);
@@ -384,12 +430,20 @@ export class AuthorizedFetch {
     sendInit: RequestInit,
     token: AccessToken,
   ): Promise<Response> {
+    const dpop = token.tokenType === 'DPoP' ? this.#dpop : undefined;
     const { response, foreign } = await followRedirects(
       this.#options.fetch,
       exchange,
       first,
       sendInit,
-      token,
+      (headers, method, url) => {
+        headers.set('authorization', token.authorization);
+        // A proof is bound to its method and URL: each hop that carries the token gets its own.
+        if (dpop === undefined) return;
+        return dpop.proof(method, url, token.accessToken).then((proof) => {
+          headers.set('dpop', proof.jwt);
+        });
+      },
     );
     if (foreign === undefined) return response;
     this.#foreign.add(response);

@@ -1,4 +1,3 @@
-import type { AccessToken } from '../token/access-token.js';
 import { cancelBody } from '../util/cancel-body.js';
 import type { Exchange } from './exchange.js';
 
@@ -36,7 +35,8 @@ export interface Followed {
  * @param exchange - The request.
  * @param first - Its first response, a redirect.
  * @param sendInit - What the first send was made with.
- * @param token - The token, for same-origin hops.
+ * @param authorize - Puts the token (and, for a DPoP token, a proof for this hop's method and URL)
+ *   on the headers of a same-origin hop.
  * @returns The final response and, if it is on another origin, its URL.
  * @throws {TypeError} After 20 hops, or on a redirect to another scheme (as `fetch` does).
  */
@@ -45,7 +45,7 @@ export async function followRedirects(
   exchange: Exchange,
   first: Response,
   sendInit: RequestInit,
-  token: AccessToken,
+  authorize: (headers: Headers, method: string, url: URL) => void | Promise<void>,
 ): Promise<Followed> {
   const { prepared, input, target, signal } = exchange;
   const { url } = target;
@@ -96,7 +96,7 @@ export async function followRedirects(
     }
     // Same origin as the request the caller made: the token goes along; any other: it does not.
     foreign = next.origin !== url.origin;
-    if (!foreign) hopHeaders.set('authorization', token.authorization);
+    if (!foreign) await authorize(hopHeaders, method, next);
     const hopInit: RequestInit & { duplex?: 'half' } = {
       ...base,
       method,

@@ -47,10 +47,13 @@ export interface Challenge {
  *   the token that was sent, get a new one and replay once.
  * - `step-up`: Bearer `error="insufficient_scope"` with a non-empty `scope`: get a token for the
  *   union of the scope used and `scope`, and replay once. `scope` is the raw space-separated value.
+ * - `use-nonce`: `401` with a DPoP challenge `error="use_dpop_nonce"` (only for a DPoP token): send
+ *   again with a proof that carries the resource's `DPoP-Nonce` (RFC 9449 §9).
  * - `none`: not ours (another status, another scheme, another error, `insufficient_scope` without a
  *   scope): hand the response back to the caller as it is.
  */
 export type ChallengeAction =
+  | { readonly kind: 'use-nonce'; readonly challenge: Challenge }
   | {
       readonly kind: 'retoken';
       /** The Bearer challenge; `undefined` for a `401` with no `WWW-Authenticate` at all. */
@@ -273,6 +276,11 @@ const RETOKEN_WITHOUT_CHALLENGE: ChallengeAction = Object.freeze({
 /**
  * Decides what the authorized fetch does with a response, from its status and `WWW-Authenticate`.
  *
+ * The challenge considered is the first one of the scheme the token was sent with: `Bearer`, or
+ * for a DPoP token (`tokenType` `'DPoP'`) the first `DPoP` challenge, else the first `Bearer` one
+ * (RFC 9449 §7.1: the rules below hold for both). A DPoP `error="use_dpop_nonce"` on a `401` is
+ * `use-nonce`.
+ *
  * - `401` + Bearer challenge with no `error`, or `error="invalid_token"` → `retoken`
  *   (MobileFirst answers `Bearer` for a missing token, `Bearer error="invalid_token"` for a rejected
  *   one).
@@ -287,6 +295,7 @@ const RETOKEN_WITHOUT_CHALLENGE: ChallengeAction = Object.freeze({
  *
  * @param status - The response status.
  * @param header - The response's `WWW-Authenticate` value (`response.headers.get(…)`).
+ * @param tokenType - How the token was sent: `'Bearer'` or `'DPoP'`.
  * @returns The action; `scope` in `step-up` is the raw value, to be normalized by the caller.
  * @example
  * ```ts
@@ -294,17 +303,27 @@ const RETOKEN_WITHOUT_CHALLENGE: ChallengeAction = Object.freeze({
  * if (action.kind === 'step-up') await client.getToken({ scope: unionScope(used, action.scope) });
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
  */
 export function classifyChallenge(
   status: number,
   header: string | null | undefined,
+  tokenType = 'Bearer',
 ): ChallengeAction {
   // The hot path: every 2xx response passes through here, so answer before parsing anything.
   if (status !== 401 && status !== 403) return NONE;
   if (!header) return status === 401 ? RETOKEN_WITHOUT_CHALLENGE : NONE;
-  const challenge = findBearerChallenge(parseWwwAuthenticate(header));
+  const challenges = parseWwwAuthenticate(header);
+  const dpop =
+    tokenType === 'DPoP'
+      ? challenges.find((challenge) => isChallengeScheme(challenge, 'DPoP'))
+      : undefined;
+  const challenge = dpop ?? findBearerChallenge(challenges);
   if (challenge === undefined) return NONE;
   const error = challenge.params.error;
+  if (dpop !== undefined && error === 'use_dpop_nonce') {
+    return status === 401 ? { kind: 'use-nonce', challenge } : NONE;
+  }
   if (error === 'insufficient_scope') {
     const scope = challenge.params.scope?.trim();
     return scope ? { kind: 'step-up', scope, challenge } : NONE;

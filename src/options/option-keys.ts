@@ -10,6 +10,7 @@ import type {
   ClientAssertionOptions,
   ClientOptions,
   IssuerOptions,
+  MutualTlsOptions,
   PrivateKeyOptions,
   RefreshOptions,
   ReplayOptions,
@@ -26,6 +27,7 @@ export const OPTION_KEYS = keySet<
     TokenUrlOptions &
     IssuerOptions &
     SecretOptions &
+    MutualTlsOptions &
     PrivateKeyOptions
 >({
   serverUrl: true,
@@ -56,6 +58,7 @@ export const OPTION_KEYS = keySet<
   replay: true,
   requestTimeout: true,
   allowInsecureHttp: true,
+  dpop: true,
 });
 
 export const RETRY_KEYS = keySet<RetryOptions>({

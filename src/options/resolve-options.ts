@@ -25,6 +25,7 @@ import {
   REFRESH_KEYS,
   REPLAY_KEYS,
 } from './option-keys.js';
+import { type ResolvedDpop, resolveDpop } from './resolve-dpop.js';
 import { resolveResource } from './resolve-resource.js';
 import { resolveRetry } from './resolve-retry.js';
 import { resolveScope } from './resolve-scope.js';
@@ -79,6 +80,8 @@ export interface ResolvedOptions {
   readonly authenticator: ClientAuthenticatorConfig;
   readonly manager: Omit<TokenManagerConfig, 'store'>;
   readonly http: AuthorizedFetchConfig;
+  /** The `dpop` option, checked; `undefined`: DPoP is off. */
+  readonly dpop: ResolvedDpop | undefined;
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
@@ -97,6 +100,8 @@ const METHODS = [
   'client_secret_post',
   'client_secret_jwt',
   'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
 ] as const;
 
 /**
@@ -138,13 +143,20 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
       'and clientSecret were both given; give one of them (or set clientAuthentication).',
     );
   }
+  const mutualTls = method !== undefined && isMutualTls(method);
+  if (mutualTls && options.clientSecret !== undefined) {
+    throw new ConfigurationError(
+      'clientSecret',
+      `must not be given with clientAuthentication '${method}': the client certificate authenticates the client (RFC 8705), and no secret is sent.`,
+    );
+  }
   if (method !== undefined && method !== 'private_key_jwt' && privateKey !== undefined) {
     throw new ConfigurationError(
       'privateKey',
       `is only used by private_key_jwt, not ${method}; remove it or change clientAuthentication.`,
     );
   }
-  const clientSecret = resolveSecret(options.clientSecret, !usesKey);
+  const clientSecret = mutualTls ? undefined : resolveSecret(options.clientSecret, !usesKey);
   const clientAuthentication: ClientAuthentication =
     method ?? (usesKey ? 'private_key_jwt' : defaults.clientAuthentication);
   const basicAuthEncoding = oneOf(
@@ -171,6 +183,12 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
   }
   rejectUnknownKeys(refresh, REFRESH_KEYS, 'refresh.');
   const dispatcher = resolveDispatcher(options.dispatcher);
+  if (mutualTls && dispatcher === undefined && options.fetch === undefined) {
+    throw new ConfigurationError(
+      'dispatcher',
+      `is required with clientAuthentication '${clientAuthentication}': the client certificate goes on the TLS connection, so pass new Agent({ connect: { cert, key } }) from undici (or a fetch that presents it).`,
+    );
+  }
   const fetchImpl = dispatcher
     ? withDispatcher(resolveFetch(options.fetch), dispatcher)
     : resolveFetch(options.fetch);
@@ -294,6 +312,7 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
       replay: resolveReplay(options.replay),
       requestTimeout: positiveNumber(options.requestTimeout, 'requestTimeout'),
     },
+    dpop: resolveDpop(options.dpop),
   };
 }
 
@@ -420,6 +439,13 @@ function resolveMetadata(
       error instanceof Error ? error.message.replace(/^confidential-client: /, '') : String(error),
     );
   }
+}
+
+/** Whether a method authenticates with the client certificate (RFC 8705 §2). */
+function isMutualTls(
+  method: ClientAuthentication,
+): method is 'tls_client_auth' | 'self_signed_tls_client_auth' {
+  return method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
 }
 
 function credential(value: unknown, option: 'clientId' | 'clientSecret'): string {

@@ -8,6 +8,7 @@ import type { Hooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
 import type { ScopeInput } from '../scope.js';
 import type { TokenStore } from '../token/token-store.js';
+import type { DpopOptions } from './dpop-options.js';
 
 /**
  * How the client authenticates to the token endpoint.
@@ -18,16 +19,24 @@ import type { TokenStore } from '../token/token-store.js';
  *   `client_assertion` (RFC 7523 §2.2, OpenID Connect Core §9). The secret itself never leaves.
  * - `private_key_jwt`: a short-lived JWT signed with the client's private key (`privateKey`); the
  *   server holds the public key. No shared secret at all.
+ * - `tls_client_auth` (RFC 8705 §2.1): the client certificate on the TLS connection, issued by a
+ *   CA the server trusts for this client; `client_id` in the body and no secret at all. The
+ *   certificate goes in the `dispatcher` (`new Agent({ connect: { cert, key } })`).
+ * - `self_signed_tls_client_auth` (RFC 8705 §2.2): the same with a self-signed certificate the
+ *   server holds in the client's registration (`jwks` / `jwks_uri`, `x5c`).
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
  * @see https://openid.net/specs/openid-connect-core-1_0.html#ClientAuthentication
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-2
  */
 export type ClientAuthentication =
   | 'client_secret_basic'
   | 'client_secret_post'
   | 'client_secret_jwt'
-  | 'private_key_jwt';
+  | 'private_key_jwt'
+  | 'tls_client_auth'
+  | 'self_signed_tls_client_auth';
 
 /**
  * A credential, or a function that reads it (from a vault, a mounted file…). A function is called
@@ -328,7 +337,7 @@ export interface IssuerOptions {
  */
 export type ConfidentialClientOptions = ClientOptions &
   (ServerUrlOptions | TokenUrlOptions | IssuerOptions) &
-  (SecretOptions | PrivateKeyOptions);
+  (SecretOptions | PrivateKeyOptions | MutualTlsOptions);
 
 /** The client authenticates with a shared secret (`client_secret_*`). */
 export interface SecretOptions {
@@ -343,6 +352,29 @@ export interface SecretOptions {
   clientSecret: CredentialSource<string>;
   /** Only with `private_key_jwt`. */
   privateKey?: undefined;
+  /** A method that uses the secret (or none: see `ClientOptions.clientAuthentication`). */
+  clientAuthentication?:
+    | 'client_secret_basic'
+    | 'client_secret_post'
+    | 'client_secret_jwt'
+    | undefined;
+}
+
+/**
+ * The client authenticates with its TLS client certificate (RFC 8705 §2): no secret at all. The
+ * certificate goes in the `dispatcher` (`new Agent({ connect: { cert, key } })` from undici), which
+ * then also presents it to resources, as certificate-bound tokens (`cnf.x5t#S256`) require. With
+ * `issuer`, the server's `mtls_endpoint_aliases.token_endpoint` is used when it has one.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8705
+ */
+export interface MutualTlsOptions {
+  /** `tls_client_auth` (a certificate from a CA) or `self_signed_tls_client_auth`. */
+  clientAuthentication: 'tls_client_auth' | 'self_signed_tls_client_auth';
+  /** Not with mutual TLS: the certificate authenticates the client. */
+  clientSecret?: undefined;
+  /** Not with mutual TLS. */
+  privateKey?: undefined;
 }
 
 /** The client authenticates with a private key (`private_key_jwt`): no shared secret. */
@@ -354,6 +386,8 @@ export interface PrivateKeyOptions {
    * once per value into a non-extractable `CryptoKey`.
    */
   privateKey: CredentialSource<PrivateKeyInput>;
+  /** `private_key_jwt`, the only method a private key serves (the default with one). */
+  clientAuthentication?: 'private_key_jwt' | undefined;
   /** Not with `privateKey`. */
   clientSecret?: undefined;
 }
@@ -472,6 +506,18 @@ export interface ClientOptions {
    * @default none (like fetch)
    */
   requestTimeout?: number | undefined;
+  /**
+   * DPoP (RFC 9449): bind tokens to a key pair, so that a stolen token is useless without the
+   * private key. `true` generates an ES256 key pair (the private key cannot be exported); or pass
+   * a key pair (`CryptoKeyPair`, `{ privateKey, publicKey }` as `CryptoKey`s or JWKs), a private
+   * JWK, and `alg`. Each token request and each `client.fetch`/`client.ky` request that carries
+   * the token then carries a fresh proof (`DPoP` header), and the token goes as
+   * `Authorization: DPoP …`. Server nonces are handled. A server that answers with a Bearer token
+   * anyway gets it used as a Bearer token (RFC 9449 §5), with one warning.
+   * @default false
+   * @see https://www.rfc-editor.org/rfc/rfc9449
+   */
+  dpop?: boolean | DpopOptions | JsonWebKey | undefined;
   /**
    * Allow `http:` token URLs on hosts other than loopback (`localhost`, `127.0.0.0/8`, `[::1]`).
    * Off by default: the secret would cross the network in clear.

@@ -24,7 +24,10 @@ export type {
   AdminWriteFault,
   ClientCredentials,
   ConfidentialClientRegistration,
+  CounterBucket,
+  CounterHistory,
   EmulatorCounters,
+  EmulatorFaults,
   EmulatorMode,
   EmulatorRoute,
   EmulatorTokenClaims,
@@ -38,6 +41,7 @@ export type {
   PushFault,
   RecordedPushMessage,
   ResolvedEmulatorOptions,
+  RouteFaults,
   TokenFault,
   TokenStatus,
 } from '../emulator/index.js';

@@ -2,7 +2,7 @@
 export interface AccessTokenInit {
   /** The token itself. */
   accessToken: string;
-  /** Token type as the server sent it, e.g. `Bearer`. */
+  /** Token type: `Bearer`, or `DPoP` for a token bound to a DPoP key (RFC 9449). */
   tokenType: string;
   /** Granted scope, normalized (sorted unique elements). */
   scope: readonly string[];
@@ -30,7 +30,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  * can be logged safely.
  */
 export class AccessToken {
-  /** Token type, e.g. `Bearer`. */
+  /** Token type: `Bearer`, or `DPoP` for a token bound to the client's DPoP key (RFC 9449). */
   readonly tokenType: string;
   /** Granted scope: sorted unique elements. */
   readonly scope: readonly string[];
@@ -61,9 +61,12 @@ export class AccessToken {
     return this.#value;
   }
 
-  /** The `Authorization` header value: `Bearer <token>`. */
+  /**
+   * The `Authorization` header value: `Bearer <token>`, or `DPoP <token>` for a DPoP-bound token
+   * (which also needs a `DPoP` proof header on each request: `client.fetch` adds it).
+   */
   get authorization(): string {
-    this.#authorization ??= `Bearer ${this.#value}`;
+    this.#authorization ??= `${this.tokenType === 'DPoP' ? 'DPoP' : 'Bearer'} ${this.#value}`;
     return this.#authorization;
   }
 

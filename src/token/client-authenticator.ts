@@ -142,18 +142,25 @@ export class ClientAuthenticator {
    * @param credentials - As {@link read} returned them.
    * @param server - The server, for the method and the assertion's `aud`.
    * @param params - The request's form, completed in place.
+   * @param tokenUrl - Where the request goes (the mTLS alias with mutual TLS).
    * @returns The `Authorization` header and the strings to scrub from this request's errors.
    */
   async apply(
     credentials: Credentials,
     server: ServerMetadata,
     params: URLSearchParams,
+    tokenUrl: string = server.tokenEndpoint,
   ): Promise<Authentication> {
     const { clientId, basicAuthEncoding } = this.#config;
     const method = this.method(server);
+    if (method === 'tls_client_auth' || method === 'self_signed_tls_client_auth') {
+      // The certificate on the connection authenticates the client (RFC 8705 §2).
+      params.set('client_id', clientId);
+      return { authorization: undefined, secrets: [] };
+    }
     if (method === 'private_key_jwt') {
       const signing = await this.#signingKeyFor(credentials.privateKey);
-      return this.#assert(params, server, signing.key, signing.alg, signing.kid);
+      return this.#assert(params, server, tokenUrl, signing.key, signing.alg, signing.kid);
     }
     const secret = credentials.secret;
     if (secret === undefined) {
@@ -171,12 +178,13 @@ export class ClientAuthenticator {
       return { authorization: undefined, secrets: [] };
     }
     const { alg = 'HS256', kid } = this.#config.assertion;
-    return this.#assert(params, server, new TextEncoder().encode(secret), alg, kid);
+    return this.#assert(params, server, tokenUrl, new TextEncoder().encode(secret), alg, kid);
   }
 
   async #assert(
     params: URLSearchParams,
     server: ServerMetadata,
+    tokenUrl: string,
     key: CryptoKey | Uint8Array,
     alg: string,
     kid: string | undefined,
@@ -184,7 +192,7 @@ export class ClientAuthenticator {
     const { clientId, assertion, now } = this.#config;
     const audience =
       assertion.audience === 'token_endpoint'
-        ? server.tokenEndpoint
+        ? tokenUrl
         : assertion.audience === 'issuer'
           ? (server.issuer ?? server.tokenEndpoint)
           : assertion.audience;

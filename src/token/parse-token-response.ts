@@ -28,6 +28,11 @@ export interface ParseContext {
   status: number;
   /** The response, attached (non-enumerable) to errors. */
   response?: Response | undefined;
+  /**
+   * Whether the request carried a DPoP proof: then `token_type` `DPoP` is accepted too (and a
+   * `Bearer` answer stays a Bearer token, RFC 9449 §5).
+   */
+  dpop?: boolean | undefined;
   /** Called with a warning worth logging (e.g. clock skew). */
   warn?: ((message: string, details: Record<string, unknown>) => void) | undefined;
 }
@@ -52,7 +57,7 @@ const MS_THRESHOLD = 1e11;
  * Checks a token response body field by field and turns it into an {@link AccessToken}.
  *
  * - `access_token`: a non-empty string of visible ASCII (what a header can carry).
- * - `token_type`: `Bearer`, in any case.
+ * - `token_type`: `Bearer`, in any case; with `dpop`, `DPoP` too.
  * - `expires_in`: a number or numeric string greater than 0; absent → the JWT's `exp`, else
  *   `defaultExpiresIn`.
  * - `scope`: a string if present; absent → the requested scope (RFC 6749 §5.1).
@@ -90,12 +95,13 @@ export function parseTokenResponse(body: unknown, context: ParseContext): Access
       'the token response has an `access_token` that cannot be sent in an Authorization header: it holds a space, a control character (a newline, say) or a non-ASCII character. Only visible ASCII is allowed (RFC 6750 b64token is a subset); check the server or a proxy that rewrites its answers.',
     );
   }
-  if (typeof wire.token_type !== 'string' || wire.token_type.toLowerCase() !== 'bearer') {
+  const tokenType = typeof wire.token_type === 'string' ? wire.token_type.toLowerCase() : '';
+  if (tokenType !== 'bearer' && (tokenType !== 'dpop' || context.dpop !== true)) {
     throw fail(
       'token_type',
       typeof wire.token_type === 'string'
-        ? `the token response has token_type ${JSON.stringify(wire.token_type.slice(0, 40))}; only Bearer tokens are supported.`
-        : `the token response has ${describe(wire.token_type)} \`token_type\`; expected "Bearer".`,
+        ? `the token response has token_type ${JSON.stringify(wire.token_type.slice(0, 40))}; ${tokenType === 'dpop' ? 'a DPoP token needs the dpop option' : `only Bearer${context.dpop === true ? ' and DPoP' : ''} tokens are supported`}.`
+        : `the token response has ${describe(wire.token_type)} \`token_type\`; expected "Bearer"${context.dpop === true ? ' or "DPoP"' : ''}.`,
     );
   }
 
@@ -149,7 +155,7 @@ export function parseTokenResponse(body: unknown, context: ParseContext): Access
 
   return new AccessToken({
     accessToken: wire.access_token,
-    tokenType: 'Bearer',
+    tokenType: tokenType === 'dpop' ? 'DPoP' : 'Bearer',
     scope,
     expiresAt,
     issuedAt: sentAt,

@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import type { DpopProof, DpopProver } from '../dpop/dpop-prover.js';
 import { isConfidentialClientError } from '../errors/confidential-client-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
@@ -90,14 +91,17 @@ export interface TokenEndpointRequest {
 export class TokenEndpoint {
   readonly #options: TokenEndpointConfig;
   readonly #observer: Observer;
+  readonly #dpop: TokenEndpointDpop | undefined;
 
   /**
    * @param options - The endpoint's configuration.
    * @param observer - Stats, logs and hooks.
+   * @param dpop - With the `dpop` option: signs a proof for each request (RFC 9449 §5).
    */
-  constructor(options: TokenEndpointConfig, observer: Observer) {
+  constructor(options: TokenEndpointConfig, observer: Observer, dpop?: DpopProver) {
     this.#options = options;
     this.#observer = observer;
+    this.#dpop = dpop === undefined ? undefined : new TokenEndpointDpop(dpop);
   }
 
   /**
@@ -195,19 +199,30 @@ export class TokenEndpoint {
     request: TokenEndpointRequest,
     attempt: number,
   ): Promise<AccessToken> {
-    const tokenUrl = server.tokenEndpoint;
-    const params = new URLSearchParams();
-    params.set('grant_type', 'client_credentials');
-    if (request.scope.length > 0) params.set('scope', formatScope(request.scope));
-    for (const resource of request.resource ?? []) params.append('resource', resource);
-    for (const [name, value] of this.#options.tokenParams) params.set(name, value);
-    // Per attempt: an assertion is signed anew for each (a server refuses a jti it has seen).
-    const auth = await this.#options.authenticator.apply(credentials, server, params);
-    const headers: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
-      accept: 'application/json',
+    const { authenticator } = this.#options;
+    const method = authenticator.method(server);
+    // With mutual TLS, the server's mTLS alias of the token endpoint when it has one (RFC 8705 §5).
+    const tokenUrl =
+      (method === 'tls_client_auth' || method === 'self_signed_tls_client_auth'
+        ? server.mtlsEndpointAliases?.token_endpoint
+        : undefined) ?? server.tokenEndpoint;
+    // Built for each send: an assertion is signed anew each time (a server refuses a jti it has
+    // seen), a DPoP nonce retry included.
+    const prepare = async (): Promise<Sending> => {
+      const params = new URLSearchParams();
+      params.set('grant_type', 'client_credentials');
+      if (request.scope.length > 0) params.set('scope', formatScope(request.scope));
+      for (const resource of request.resource ?? []) params.append('resource', resource);
+      for (const [name, value] of this.#options.tokenParams) params.set(name, value);
+      const auth = await authenticator.apply(credentials, server, params, tokenUrl);
+      const headers: Record<string, string> = {
+        'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+        accept: 'application/json',
+      };
+      if (auth.authorization !== undefined) headers.authorization = auth.authorization;
+      return { tokenUrl, headers, body: params.toString(), secrets: auth.secrets };
     };
-    if (auth.authorization !== undefined) headers.authorization = auth.authorization;
+    const first = await prepare();
     const observer = this.#observer;
     observer.stats.tokenRequests++;
     const event = {
@@ -217,11 +232,10 @@ export class TokenEndpoint {
       background: request.background,
     };
     observer.hook('onTokenRequest', event);
-    const sending: Sending = { tokenUrl, headers, body: params.toString(), secrets: auth.secrets };
-    if (!observer.listens('onTokenResponse')) return this.#send(sending, request, undefined);
+    if (!observer.listens('onTokenResponse')) return this.#send(first, prepare, request, undefined);
     const answer: Answer = { status: undefined };
     try {
-      const token = await this.#send(sending, request, answer);
+      const token = await this.#send(first, prepare, request, answer);
       observer.hook('onTokenResponse', { request: event, status: answer.status, error: undefined });
       return token;
     } catch (error) {
@@ -232,45 +246,63 @@ export class TokenEndpoint {
 
   /** One HTTP request to the token endpoint; its status goes into `answer` when one is given. */
   async #send(
-    sending: Sending,
+    first: Sending,
+    prepare: () => Promise<Sending>,
     request: TokenEndpointRequest,
     answer: Answer | undefined,
   ): Promise<AccessToken> {
     const { timeout, fetch: fetchImpl, now } = this.#options;
-    const { tokenUrl, headers, body } = sending;
+    const { tokenUrl } = first;
     const controller = new AbortController();
     const onAbort = () => controller.abort(request.signal.reason);
     request.signal.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => controller.abort(TIMED_OUT), timeout);
     (timer as { unref?: () => void }).unref?.();
 
-    const sentAt = now();
     try {
-      let response: Response;
-      try {
-        response = await fetchImpl(tokenUrl, {
-          method: 'POST',
-          headers,
-          body,
-          signal: controller.signal,
-          // Never follow a redirect with credentials in the request: it could lead them to
-          // another origin.
-          redirect: 'manual',
-        });
-      } catch (error) {
-        throw this.#transportError(error, controller.signal, tokenUrl);
-      }
-      if (answer !== undefined) answer.status = response.status;
-      try {
-        return await this.#handle(response, request.scope, sentAt, tokenUrl, sending.secrets);
-      } catch (error) {
-        // Ours (a typed answer) as it is; anything else came from reading the body: the
-        // connection was reset or timed out mid-body, a network failure like one before the
-        // headers.
-        if (controller.signal.aborted || !isConfidentialClientError(error)) {
+      // At most twice: once more when the server asks for a DPoP nonce it has just handed out
+      // (RFC 9449 §8), with a proof that carries it.
+      for (let send = 1; ; send++) {
+        const sending = send === 1 ? first : await prepare();
+        const proof = await this.#dpop?.proof(tokenUrl);
+        const headers =
+          proof === undefined ? sending.headers : { ...sending.headers, dpop: proof.jwt };
+        const sentAt = now();
+        let response: Response;
+        try {
+          response = await fetchImpl(tokenUrl, {
+            method: 'POST',
+            headers,
+            body: sending.body,
+            signal: controller.signal,
+            // Never follow a redirect with credentials in the request: it could lead them to
+            // another origin.
+            redirect: 'manual',
+          });
+        } catch (error) {
           throw this.#transportError(error, controller.signal, tokenUrl);
         }
-        throw error;
+        if (answer !== undefined) answer.status = response.status;
+        const nonce = this.#dpop?.observe(tokenUrl, response);
+        const newNonce = nonce !== undefined && nonce !== proof?.nonce;
+        try {
+          return await this.#handle(response, request.scope, sentAt, tokenUrl, sending.secrets);
+        } catch (error) {
+          // Ours (a typed answer) as it is; anything else came from reading the body: the
+          // connection was reset or timed out mid-body, a network failure like one before the
+          // headers.
+          if (controller.signal.aborted || !isConfidentialClientError(error)) {
+            throw this.#transportError(error, controller.signal, tokenUrl);
+          }
+          if (send === 1 && newNonce && isUseDpopNonce(error)) {
+            this.#observer.log(
+              'debug',
+              'the token endpoint asked for a DPoP nonce; sending again.',
+            );
+            continue;
+          }
+          throw error;
+        }
       }
     } finally {
       clearTimeout(timer);
@@ -315,14 +347,22 @@ export class TokenEndpoint {
           { status, response },
         );
       }
-      return parseTokenResponse(json, {
+      const token = parseTokenResponse(json, {
         sentAt,
         requestedScope: scope,
         defaultExpiresIn: this.#options.defaultExpiresIn,
         status,
         response,
+        dpop: this.#dpop !== undefined,
         warn: (message, details) => this.#observer.log('warn', message, details),
       });
+      if (this.#dpop !== undefined && token.tokenType !== 'DPoP') {
+        this.#observer.warnOnce(
+          'dpop bearer',
+          `the token endpoint ${tokenUrl} answered a DPoP token request with a ${token.tokenType} token (it does not bind tokens to the DPoP key); it is used as a Bearer token.`,
+        );
+      }
+      return token;
     }
     const { now } = this.#options;
     const secrets =
@@ -335,4 +375,32 @@ export class TokenEndpoint {
 
 function isInvalidClient(error: unknown): boolean {
   return isTokenRequestError(error) && (error.error === 'invalid_client' || error.status === 401);
+}
+
+/** The DPoP side of token requests: a proof per send, and the nonces the endpoint hands out. */
+class TokenEndpointDpop {
+  readonly #prover: DpopProver;
+
+  constructor(prover: DpopProver) {
+    this.#prover = prover;
+  }
+
+  /** A fresh proof for a token request (`htm` POST, `htu` the token URL). */
+  proof(tokenUrl: string): Promise<DpopProof> {
+    return this.#prover.proof('POST', new URL(tokenUrl));
+  }
+
+  /** Remembers the endpoint's `DPoP-Nonce`, and returns it. */
+  observe(tokenUrl: string, response: Response): string | undefined {
+    return this.#prover.nonces.observe(new URL(tokenUrl).origin, response);
+  }
+}
+
+/** `use_dpop_nonce`, as an RFC 6749 error body or a `WWW-Authenticate: DPoP` challenge. */
+function isUseDpopNonce(error: unknown): boolean {
+  return (
+    isTokenRequestError(error) &&
+    (error.error === 'use_dpop_nonce' ||
+      (error.wwwAuthenticate !== undefined && /use_dpop_nonce/.test(error.wwwAuthenticate)))
+  );
 }

@@ -23,8 +23,10 @@ export interface TokenManagerConfig {
   /** How long before `expiresAt` a token counts as expired, as a function of its lifetime. */
   readonly clockSkew: (lifetimeMs: number) => number;
   readonly autoRefresh: boolean;
-  /** What, besides the scope, goes into a cache key. */
-  readonly cacheKey: Omit<CacheKeyParts, 'scope' | 'resource'>;
+  /** What, besides the scope, resource (and the DPoP key), goes into a cache key. */
+  readonly cacheKey: Omit<CacheKeyParts, 'scope' | 'resource' | 'jkt'>;
+  /** With DPoP: the key tokens are bound to, whose thumbprint goes into every cache key. */
+  readonly dpop?: { readonly thumbprint: string } | undefined;
   /** Cooldowns after failures, and the bound of a `Retry-After`. */
   readonly failures: Omit<FailurePolicyConfig, 'now'>;
 }
@@ -108,7 +110,12 @@ export class TokenManager {
    * @returns The key.
    */
   keyFor(scope: readonly string[], resource: readonly string[] = []): string {
-    return cacheKey({ ...this.#options.cacheKey, scope, resource });
+    return cacheKey({
+      ...this.#options.cacheKey,
+      scope,
+      resource,
+      jkt: this.#options.dpop?.thumbprint,
+    });
   }
 
   /**

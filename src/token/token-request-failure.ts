@@ -26,6 +26,10 @@ const HINTS: Record<string, string> = {
     'The server does not accept the client_credentials grant at this endpoint.',
   invalid_request:
     'The server rejected the request format; check tokenParams and clientAuthentication.',
+  invalid_dpop_proof:
+    "The server rejected the DPoP proof; check the dpop key and alg (the server's dpop_signing_alg_values_supported) and this machine's clock.",
+  use_dpop_nonce:
+    'The server kept asking for a DPoP nonce after the client sent the one it gave; check for a proxy that drops the DPoP-Nonce header.',
 };
 
 const MAX_ERROR_BODY_BYTES = 65_536;

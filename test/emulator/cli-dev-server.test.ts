@@ -115,12 +115,35 @@ describe('confidential-client dev-server', () => {
     expect(doc).toMatchObject({
       mode: 'development',
       tokenEndpoint: `${doc.url}/mfp/api/az/v1/token`,
+      console: `${doc.url}/mfpconsole`,
       tokenLifetime: 3599,
     });
     expect(doc.clients).toContainEqual({ id: 'orders', allowedScope: 'orders.*' });
     expect(out.join('\n')).not.toContain('pssst');
     stop('SIGINT');
     expect(await exit).toBe(0);
+  });
+
+  it('serves the console page and prints its URL, in development mode or with --console', async () => {
+    await withDevServer([], async (url, out) => {
+      expect(out).toContain(`console          ${url}/mfpconsole`);
+      expect((await fetch(`${url}/mfpconsole`)).status).toBe(200);
+    });
+    await withDevServer(['--no-console'], async (url, out) => {
+      expect(out).not.toContain('/mfpconsole');
+      expect((await fetch(`${url}/mfpconsole`)).status).toBe(404);
+    });
+    await withDevServer(['--mode', 'production'], async (url, out) => {
+      expect(out).not.toContain('/mfpconsole');
+      expect((await fetch(`${url}/`)).status).toBe(404);
+    });
+    await withDevServer(['--mode', 'production', '--console'], async (url, out) => {
+      expect(out).toContain(`${url}/mfpconsole`);
+      expect((await fetch(`${url}/`)).status).toBe(200);
+    });
+    const { io, err } = fakeIo();
+    expect(await run(['dev-server', '--console', '--no-console'], io)).toBe(2);
+    expect(err.join('\n')).toContain('use either --console or --no-console, not both');
   });
 
   it('prints its help with --help and exits 0', async () => {

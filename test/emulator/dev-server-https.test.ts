@@ -95,6 +95,12 @@ describe('startDevServer({ https: true })', () => {
     expect(response.status).toBe(200);
   });
 
+  it('adds the host it listens on to the certificate made at start', async () => {
+    await using server = await startDevServer({ https: true, host: '127.0.0.2' });
+    expect(server.url).toMatch(/^https:\/\/127\.0\.0\.2:\d+$/);
+    expect((await requestToken(server, agent({ ca: server.ca as string }))).status).toBe(200);
+  });
+
   it('serves a certificate and key it is given, and exposes their CA', async () => {
     const ca = await makeCa();
     const { cert, key } = await makeServerCert(ca);

@@ -141,6 +141,7 @@ describe('unknown option keys', () => {
       host: '127.0.0.1',
       emulatorOptions: everyEmulatorOption,
       https: false,
+      console: true,
     };
     await (await startDevServer(server)).close();
     const ca = await makeCa();

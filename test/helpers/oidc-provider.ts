@@ -109,6 +109,12 @@ export interface OidcProviderOptions {
   /** `http` or `https`, matching `createServer`. @default 'http' */
   protocol?: 'http' | 'https';
   /**
+   * The `fetch` of the harness's own calls (`introspect`, `revoke`): one that trusts the CA of
+   * an HTTPS provider, e.g. `(input, init) => fetch(input, { ...init, dispatcher })`.
+   * @default globalThis.fetch
+   */
+  fetch?: typeof fetch;
+  /**
    * Last word on the oidc-provider configuration, for what the options do not name yet: gets the
    * configuration object the harness built and may change it in place.
    */
@@ -333,6 +339,7 @@ export async function startOidcProvider(
   }
   handler = provider.callback();
 
+  const harnessFetch = options.fetch ?? fetch;
   const basic = (c: { clientId: string; clientSecret: string }) =>
     `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.clientSecret)}`).toString('base64')}`;
   const endpoint = (route: string) => `${issuer}${route}`;
@@ -350,7 +357,7 @@ export async function startOidcProvider(
     events,
     resourceServerClient: RESOURCE_SERVER_CLIENT,
     async introspect(token) {
-      const response = await fetch(endpoint('/token/introspection'), {
+      const response = await harnessFetch(endpoint('/token/introspection'), {
         method: 'POST',
         headers: {
           authorization: basic(RESOURCE_SERVER_CLIENT),
@@ -362,7 +369,7 @@ export async function startOidcProvider(
       return (await response.json()) as Record<string, unknown>;
     },
     async revoke(token, client) {
-      const response = await fetch(endpoint('/token/revocation'), {
+      const response = await harnessFetch(endpoint('/token/revocation'), {
         method: 'POST',
         headers: {
           authorization: basic(client),
@@ -424,6 +431,13 @@ export interface ResourceServerOptions {
   /** Authorization schemes taken. @default ['Bearer'] */
   schemes?: string[];
   /**
+   * The server, built around the resource server's listener (e.g. an HTTPS one that asks for
+   * client certificates, for certificate-bound tokens). @default node:http createServer
+   */
+  createServer?: (listener: RequestListener) => Server;
+  /** `http` or `https`, matching `createServer`. @default 'http' */
+  protocol?: 'http' | 'https';
+  /**
    * Last word on a request whose token is active and fits: return a response to send instead of
    * the 200 (e.g. a DPoP proof check answering `401 DPoP error="use_dpop_nonce"`).
    */
@@ -438,15 +452,15 @@ export interface ResourceServerOptions {
 
 /** A running resource server. */
 export interface ResourceServerHandle {
-  /** Its origin, e.g. `http://127.0.0.1:PORT`. */
+  /** Its origin, e.g. `http://127.0.0.1:PORT` (`https:` with `protocol: 'https'`). */
   readonly url: string;
   readonly requests: ResourceRequest[];
   close(): Promise<void>;
 }
 
 /**
- * Starts a loopback resource server that answers as a real API does: `401` with a Bearer
- * `invalid_token` challenge when the token is missing, unknown, expired or revoked (introspected
+ * Starts a loopback resource server that answers as a real API does: `401` with a Bearer (or,
+ * for a token sent as DPoP, a DPoP) `invalid_token` challenge when the token is missing, unknown, expired or revoked (introspected
  * at the provider on every request, nothing cached), `403 insufficient_scope` naming the scope
  * when it lacks one, else `200` with what introspection said (`{ client_id, scope, aud }`).
  *
@@ -471,9 +485,15 @@ export async function startResourceServer(
       seen.status = status;
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
     };
-    const challenge = (error?: string, extra = '') =>
-      `Bearer realm="interop"${error ? `, error="${error}"` : ''}${extra}`;
     const [scheme, token] = (req.headers.authorization ?? '').split(' ', 2);
+    // The challenge speaks the scheme the token came in (a DPoP token gets a DPoP challenge,
+    // RFC 9449 §7.1), else the first one taken.
+    const challengeScheme =
+      scheme && schemes.includes(scheme.toLowerCase())
+        ? scheme
+        : (options.schemes?.[0] ?? 'Bearer');
+    const challenge = (error?: string, extra = '') =>
+      `${challengeScheme} realm="interop"${error ? `, error="${error}"` : ''}${extra}`;
     if (!scheme || !token || !schemes.includes(scheme.toLowerCase())) {
       send(401, { 'www-authenticate': challenge() }, '{"error":"no token"}');
       return;
@@ -516,7 +536,7 @@ export async function startResourceServer(
       }),
     );
   };
-  const server = createHttpServer((req, res) => {
+  const server = (options.createServer ?? createHttpServer)((req, res) => {
     req.resume();
     answer(req, res).catch((error: unknown) => {
       res.writeHead(500).end(String(error));
@@ -525,7 +545,7 @@ export async function startResourceServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.protocol ?? 'http'}://127.0.0.1:${port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

@@ -21,7 +21,8 @@ const help = `Usage: confidential-client dev-server [--port 9080] [--host 127.0.
          [--https [--ca-out ca.pem] | --cert cert.pem --key key.pem] [other options]
 
 Serves an emulated MobileFirst server over HTTP or HTTPS (token endpoint, introspection, the
-sample adapter resource, push messages, admin API) until SIGINT or SIGTERM.
+sample adapter resource, push messages, admin API) until SIGINT or SIGTERM, with a console page
+at /mfpconsole to watch and control it from a browser.
 
 Options:
   --port <n>               TCP port; 0 picks a free one (default 9080)
@@ -34,6 +35,8 @@ Options:
   --cert <file>, --key <file>
                            serve HTTPS with this certificate (chain) and key, PEM
 ${emulatorFlagsHelp}
+  --console                serve the console page even in production mode
+  --no-console             do not serve the console page (default: served in development mode)
   --json                   print one JSON document (url, endpoints, clients) instead of the banner
   -h, --help               show this help
 
@@ -64,6 +67,8 @@ function parse(args: readonly string[]) {
     cert: { type: 'string' },
     key: { type: 'string' },
     ...emulatorFlags,
+    console: { type: 'boolean' },
+    'no-console': { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }).values;
@@ -119,11 +124,16 @@ export const devServerCommand: CliCommand = {
     const port = parsePort(values.port ?? '9080');
     const host = parseHost(values.host ?? '127.0.0.1');
     const https = await httpsFromFlags(values);
+    if (values.console && values['no-console']) {
+      throw new UsageError('use either --console or --no-console, not both');
+    }
+    const consoleFlag = values.console ? true : values['no-console'] ? false : undefined;
     const server = await startDevServer({
       port,
       host,
       emulator: emulatorFromFlags(values),
       ...(https === undefined ? {} : { https }),
+      ...(consoleFlag === undefined ? {} : { console: consoleFlag }),
     });
     const caOut = values['ca-out'];
     if (caOut !== undefined && server.ca !== undefined) {
@@ -154,12 +164,13 @@ export const devServerCommand: CliCommand = {
         ...(sampleResource ? { sampleResource: `${url}${emulator.sampleResourcePath}` } : {}),
         pushMessages: `${url}/imfpush/v1/apps/{appId}/messages`,
         adminApi: `${url}${emulator.adminPath}`,
+        ...(server.consoleUrl === undefined ? {} : { console: server.consoleUrl }),
         tokenLifetime,
         clients: emulator.clients().map(({ id, allowedScope }) => ({ id, allowedScope })),
         ...(server.ca === undefined ? {} : { ca: server.ca }),
       });
     } else {
-      banner(io, server.url, emulator, https === true ? { caOut } : undefined);
+      banner(io, server.url, emulator, https === true ? { caOut } : undefined, server.consoleUrl);
     }
     const signal = await io.untilShutdown();
     await server.close();
@@ -174,6 +185,7 @@ function banner(
   url: string,
   emulator: MobileFirstEmulator,
   madeCa: { caOut: string | undefined } | undefined,
+  consoleUrl: string | undefined,
 ): void {
   const { mode, tokenLifetime, sampleResource } = emulator.options;
   io.out(`MobileFirst emulator (${mode} mode) listening on ${url}`);
@@ -184,6 +196,9 @@ function banner(
   }
   io.out(`  push messages    POST ${url}/imfpush/v1/apps/{appId}/messages`);
   io.out(`  admin API        GET|PUT ${url}${emulator.adminPath} (admin:admin)`);
+  if (consoleUrl !== undefined) {
+    io.out(`  console          ${consoleUrl} (in a browser; sign in as admin:admin)`);
+  }
   io.out(`Access tokens live ${tokenLifetime} s (expires_in). Confidential clients:`);
   for (const line of describeClients(emulator)) io.out(line);
   if (madeCa !== undefined) {
