@@ -200,6 +200,27 @@ describe('choosing the authentication method from the metadata', () => {
     );
   });
 
+  it('mutual TLS goes to the mtls_endpoint_aliases token endpoint (RFC 8705 §5), with client_id only', async () => {
+    const alias = `${ORIGIN}/mtls/token`;
+    server.use(
+      http.post(alias, async ({ request }) => {
+        seen.push(request.url);
+        forms.push(new URLSearchParams(await request.text()));
+        return tokenResponse();
+      }),
+    );
+    documents[RFC8414] = () =>
+      HttpResponse.json(metadata({ mtls_endpoint_aliases: { token_endpoint: alias } }));
+    await client({
+      clientSecret: undefined,
+      clientAuthentication: 'tls_client_auth',
+      fetch: (input, init) => globalThis.fetch(input, init),
+    } as Partial<ConfidentialClientOptions>).getToken();
+    expect(seen).toEqual([RFC8414, alias]);
+    expect(forms[0]?.get('client_id')).toBe('svc');
+    expect(forms[0]?.get('client_secret')).toBeNull();
+  });
+
   it('the method given wins over what is advertised', async () => {
     documents[RFC8414] = () => methods(['client_secret_basic']);
     await client({ clientAuthentication: 'client_secret_post' }).getToken();
