@@ -18,9 +18,12 @@ import { isRetryable, tokenRequestFailure } from './token-request-failure.js';
 
 const TIMED_OUT = Symbol('timed out');
 
-/** Where {@link TokenEndpoint} notes the status of an answer for `onTokenResponse`. */
-interface Answer {
-  status: number | undefined;
+/** What one HTTP request to the token endpoint got back, besides the token or the error. */
+interface Outcome {
+  /** The answer's status, for `onTokenResponse`. */
+  status?: number | undefined;
+  /** Whether it brought a DPoP nonce other than the one the proof carried. */
+  newNonce: boolean;
 }
 
 /** The retry policy of one token request (see `RetryOptions`). */
@@ -183,10 +186,32 @@ export class TokenEndpoint {
     return params.toString();
   }
 
+  /**
+   * One attempt: an HTTP request, and one more when the server asks for a DPoP nonce it just
+   * gave (RFC 9449 §8). The second request counts as a token request of its own (stats, hooks)
+   * but not as a retry: p-retry's budget is untouched, and it never happens twice.
+   */
   async #attempt(
     body: string,
     request: TokenEndpointRequest,
     attempt: number,
+  ): Promise<AccessToken> {
+    const outcome: Outcome = { newNonce: false };
+    try {
+      return await this.#counted(body, request, attempt, outcome);
+    } catch (error) {
+      if (!outcome.newNonce || !isUseDpopNonce(error)) throw error;
+      this.#observer.log('debug', 'the token endpoint asked for a DPoP nonce; sending again.');
+      return this.#counted(body, request, attempt, { newNonce: false });
+    }
+  }
+
+  /** One HTTP request, counted and reported to the hooks. */
+  async #counted(
+    body: string,
+    request: TokenEndpointRequest,
+    attempt: number,
+    outcome: Outcome,
   ): Promise<AccessToken> {
     const observer = this.#observer;
     observer.stats.tokenRequests++;
@@ -197,24 +222,23 @@ export class TokenEndpoint {
       background: request.background,
     };
     observer.hook('onTokenRequest', event);
-    if (!observer.listens('onTokenResponse')) return this.#send(body, request, undefined);
-    const answer: Answer = { status: undefined };
+    if (!observer.listens('onTokenResponse')) return this.#send(body, request, outcome);
     try {
-      const token = await this.#send(body, request, answer);
-      observer.hook('onTokenResponse', { request: event, status: answer.status, error: undefined });
+      const token = await this.#send(body, request, outcome);
+      observer.hook('onTokenResponse', {
+        request: event,
+        status: outcome.status,
+        error: undefined,
+      });
       return token;
     } catch (error) {
-      observer.hook('onTokenResponse', { request: event, status: answer.status, error });
+      observer.hook('onTokenResponse', { request: event, status: outcome.status, error });
       throw error;
     }
   }
 
-  /** One HTTP request to the token endpoint; its status goes into `answer` when one is given. */
-  async #send(
-    body: string,
-    request: TokenEndpointRequest,
-    answer: Answer | undefined,
-  ): Promise<AccessToken> {
+  /** One HTTP request to the token endpoint; what came back goes into `outcome`. */
+  async #send(body: string, request: TokenEndpointRequest, outcome: Outcome): Promise<AccessToken> {
     const { tokenUrl, timeout, fetch: fetchImpl, now } = this.#options;
     const controller = new AbortController();
     const onAbort = () => controller.abort(request.signal.reason);
@@ -223,48 +247,39 @@ export class TokenEndpoint {
     (timer as { unref?: () => void }).unref?.();
 
     try {
-      // One more send when the server asks for a DPoP nonce (RFC 9449 §8): part of this attempt,
-      // not a retry, and never a second time.
-      for (let send = 1; ; send++) {
-        const proof = await this.#dpop?.proof();
-        const headers = proof === undefined ? this.#headers : { ...this.#headers, dpop: proof.jwt };
-        const sentAt = now();
-        let response: Response;
-        try {
-          response = await fetchImpl(tokenUrl, {
-            method: 'POST',
-            headers,
-            body,
-            signal: controller.signal,
-            // Never follow a redirect with credentials in the request: it could lead them to
-            // another origin.
-            redirect: 'manual',
-          });
-        } catch (error) {
+      const proof = await this.#dpop?.proof();
+      const headers = proof === undefined ? this.#headers : { ...this.#headers, dpop: proof.jwt };
+      const sentAt = now();
+      let response: Response;
+      try {
+        response = await fetchImpl(tokenUrl, {
+          method: 'POST',
+          headers,
+          body,
+          signal: controller.signal,
+          // Never follow a redirect with credentials in the request: it could lead them to
+          // another origin.
+          redirect: 'manual',
+        });
+      } catch (error) {
+        throw this.#transportError(error, controller.signal);
+      }
+      outcome.status = response.status;
+      if (this.#dpop !== undefined) {
+        // A nonce other than the one this proof carried is worth one more request.
+        const nonce = this.#dpop.observe(response);
+        outcome.newNonce = nonce !== undefined && nonce !== proof?.nonce;
+      }
+      try {
+        return await this.#handle(response, request.scope, sentAt);
+      } catch (error) {
+        // Ours (a typed answer) as it is; anything else came from reading the body: the
+        // connection was reset or timed out mid-body, a network failure like one before the
+        // headers.
+        if (controller.signal.aborted || !isConfidentialClientError(error)) {
           throw this.#transportError(error, controller.signal);
         }
-        if (answer !== undefined) answer.status = response.status;
-        // A nonce other than the one this proof carried is worth one more send.
-        const nonce = this.#dpop?.observe(response);
-        const newNonce = nonce !== undefined && nonce !== proof?.nonce;
-        try {
-          return await this.#handle(response, request.scope, sentAt);
-        } catch (error) {
-          // Ours (a typed answer) as it is; anything else came from reading the body: the
-          // connection was reset or timed out mid-body, a network failure like one before the
-          // headers.
-          if (controller.signal.aborted || !isConfidentialClientError(error)) {
-            throw this.#transportError(error, controller.signal);
-          }
-          if (send === 1 && newNonce && isUseDpopNonce(error)) {
-            this.#observer.log(
-              'debug',
-              'the token endpoint asked for a DPoP nonce; sending again.',
-            );
-            continue;
-          }
-          throw error;
-        }
+        throw error;
       }
     } finally {
       clearTimeout(timer);
