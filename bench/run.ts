@@ -8,10 +8,11 @@
  * 3. Also: `client.ky` vs `ky` with a fixed header (information), and the 401 → new token →
  *    replay path (latency as information; 64 concurrent 401s must cause one token request).
  * 4. Also: what a DPoP proof per request costs over a stub fetch (information).
+ * 5. Also: what `openTelemetryHooks()` costs a `client.fetch` over a stub fetch (information).
  *
  * Options: `--requests N` per round (400), `--rounds N` measured pairs (60), `--concurrency N`
  * (64), `--cold N` (10000), `--server process|in-process` (process), `--no-ky`, `--no-retoken`,
- * `--strict` (exit 1 when the throughput target is missed too, not only on a wrong count).
+ * `--no-otel`, `--strict` (exit 1 when the throughput target is missed too, not only on a wrong count).
  * @module
  */
 import { availableParallelism } from 'node:os';
@@ -23,6 +24,7 @@ import { collectGarbage, median, type RoundResult, runLoad } from './load.js';
 import { measureOverhead, measureSignalOverhead } from './overhead.js';
 import { type BenchServer, type ServerStats, startServer } from './server.js';
 import { startServerProcess } from './server-process.js';
+import { measureTelemetryOverhead } from './telemetry.js';
 
 /** The whole run must end within two minutes, whatever happens. */
 const DEADLINE_MS = 110_000;
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     server: { type: 'string', default: 'process' },
     'no-ky': { type: 'boolean', default: false },
     'no-retoken': { type: 'boolean', default: false },
+    'no-otel': { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
   },
 });
@@ -84,6 +87,7 @@ try {
   await overhead();
   await signalOverhead();
   await dpopOverhead();
+  if (!args['no-otel']) await telemetryOverhead();
   await coldStart();
   if (!args['no-retoken']) await retoken();
 } finally {
@@ -425,6 +429,22 @@ async function overhead(): Promise<void> {
   verdicts.push({
     metric: 'client.fetch overhead, stub fetch, per call',
     value: `${fmt(extra, 2)} µs`,
+    target: 'info',
+    pass: undefined,
+    correctness: false,
+  });
+}
+
+async function telemetryOverhead(): Promise<void> {
+  const { offMicros, noopMicros, sdkMicros } = await measureTelemetryOverhead();
+  console.info(
+    `\n1e. openTelemetryHooks() on client.fetch over a stub fetch (no network): ` +
+      `${fmt(offMicros, 2)} µs without hooks, ${fmt(noopMicros, 2)} µs with no SDK registered, ` +
+      `${fmt(sdkMicros, 2)} µs with the metrics and trace SDKs (+${fmt(sdkMicros - offMicros, 2)} µs)\n`,
+  );
+  verdicts.push({
+    metric: 'openTelemetryHooks with the SDKs, extra per client.fetch (stub fetch)',
+    value: `${fmt(sdkMicros - offMicros, 2)} µs`,
     target: 'info',
     pass: undefined,
     correctness: false,
