@@ -125,7 +125,9 @@ describeWithRedis('RedisTokenStore: tokens encrypted at rest', () => {
     const { RedisTokenStore } = await import('../../src/redis/index.js');
     expect(
       () => new RedisTokenStore({ client, encryptionKeys: [{ id: 'k', key: 'c2hvcnQ=' }] }),
-    ).toThrowErrorMatchingInlineSnapshot(`[ConfigurationError: confidential-client: option \`encryptionKeys[0].key\` must be 32 bytes (AES-256): a Uint8Array, or its base64 (e.g. \`openssl rand -base64 32\`).]`);
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[ConfigurationError: confidential-client: option \`encryptionKeys[0].key\` must be 32 bytes (AES-256): a Uint8Array, or its base64 (e.g. \`openssl rand -base64 32\`).]`,
+    );
     expect(
       () =>
         new RedisTokenStore({ client, encryptionKeys: [k1, { id: 'k1', key: randomBytes(32) }] }),
