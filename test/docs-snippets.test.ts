@@ -298,10 +298,15 @@ interface Outcome {
   stderr: string;
 }
 
-/** Runs a command to its end (killed after `processTimeout`); never throws. */
-function exec(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
+/** Runs a command to its end (killed after `timeout`); never throws. */
+function exec(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeout = processTimeout,
+): Promise<Outcome> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: work, env, timeout: processTimeout }, (error, stdout, stderr) => {
+    execFile(file, args, { cwd: work, env, timeout }, (error, stdout, stderr) => {
       const failed = error as (Error & { code?: unknown; signal?: NodeJS.Signals }) | null;
       resolve({
         code: failed ? (typeof failed.code === 'number' ? failed.code : null) : 0,
@@ -394,6 +399,9 @@ async function runTestFiles(): Promise<Map<Snippet, string | undefined>> {
         `--outputFile=${report}`,
       ],
       childEnv(server.url),
+      // One vitest child runs every test-file block: its start-up alone can take seconds on a
+      // loaded machine.
+      processTimeout * 3,
     );
     let results: {
       testResults: {
