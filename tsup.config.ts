@@ -61,8 +61,17 @@ export default defineConfig([
     // console-files.ts reads `__filename` where it exists (here), and `import.meta.url` only
     // elsewhere; CJS has no `import.meta`. (tsup's `shims` would define the URL in a shared
     // chunk: it would name dist/, not dist/dev-server/.)
+    //
+    // Class fields are lowered by esbuild: tsup turns split CJS chunks into CommonJS with sucrase,
+    // whose class-field transform breaks jose's `super(message, options), this.name = …` (it
+    // inserts a statement inside the comma expression: a SyntaxError at require time).
     esbuildOptions(options) {
       options.define = { ...options.define, 'import.meta.url': 'undefined' };
+      options.supported = {
+        ...options.supported,
+        'class-field': false,
+        'class-static-field': false,
+      };
     },
   },
 ]);

@@ -8,26 +8,42 @@
  * 3. Also: `client.ky` vs `ky` with a fixed header (information), and the 401 → new token →
  *    replay path (latency as information; 64 concurrent 401s must cause one token request).
  * 4. Also: what a DPoP proof per request costs over a stub fetch (information).
+ * 5. Also: what `openTelemetryHooks()` costs a `client.fetch` over a stub fetch (information).
  *
  * Options: `--requests N` per round (400), `--rounds N` measured pairs (60), `--concurrency N`
  * (64), `--cold N` (10000), `--server process|in-process` (process), `--no-ky`, `--no-retoken`,
- * `--strict` (exit 1 when the throughput target is missed too, not only on a wrong count).
+ * `--no-otel`, `--strict` (exit 1 when the throughput target is missed too, not only on a wrong count).
+}
+
+ * 4. The Redis token store: `client.fetch` on a cached token with a RedisTokenStore vs with the
+ *    memory store (target: median ratio ≥ 0.97), and a fleet of 8 processes (examples/fleet.ts)
+ *    on one Redis: token requests on a cold start (target: 1) and with 2-second tokens for 6 s
+ *    (target: one per refresh window).
+ *
+ * Options: `--requests N` per round (400), `--rounds N` measured pairs (60), `--concurrency N`
+ * (64), `--cold N` (10000), `--server process|in-process` (process), `--no-ky`, `--no-retoken`,
+ * `--no-redis`, `--strict` (exit 1 when the throughput target is missed too, not only on a wrong
+ * count).
  * @module
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import ky from 'ky';
-import { ConfidentialClient } from '../src/index.js';
+import { ConfidentialClient, type ConfidentialClientOptions } from '../src/index.js';
 import { measureDpopOverhead } from './dpop.js';
 import { collectGarbage, median, type RoundResult, runLoad } from './load.js';
 import { measureOverhead, measureSignalOverhead } from './overhead.js';
+import { redisServerAvailable, runFleet, startRedis } from './redis.js';
 import { type BenchServer, type ServerStats, startServer } from './server.js';
 import { startServerProcess } from './server-process.js';
+import { measureTelemetryOverhead } from './telemetry.js';
 
-/** The whole run must end within two minutes, whatever happens. */
-const DEADLINE_MS = 110_000;
-/** No new measured pair starts after this much time: what is left is for sections 2 and 3. */
+/** The whole run must end within four minutes, whatever happens. */
+const DEADLINE_MS = 240_000;
+/** No new measured pair of section 1 starts after this much time: the rest is for 2, 3 and 4. */
 const PAIRS_BUDGET_MS = 75_000;
+/** Time for the measured pairs of section 4 (Redis store vs memory store). */
+const REDIS_PAIRS_BUDGET_MS = 25_000;
 const RATIO_TARGET = 0.97;
 
 const { values: args } = parseArgs({
@@ -39,6 +55,8 @@ const { values: args } = parseArgs({
     server: { type: 'string', default: 'process' },
     'no-ky': { type: 'boolean', default: false },
     'no-retoken': { type: 'boolean', default: false },
+    'no-otel': { type: 'boolean', default: false },
+    'no-redis': { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
   },
 });
@@ -84,8 +102,10 @@ try {
   await overhead();
   await signalOverhead();
   await dpopOverhead();
+  if (!args['no-otel']) await telemetryOverhead();
   await coldStart();
   if (!args['no-retoken']) await retoken();
+  if (!args['no-redis']) await redisStore();
 } finally {
   for (const client of clients) await client.close();
   await server.close();
@@ -95,7 +115,9 @@ report();
 
 // ---------------------------------------------------------------------------------------------
 
-function newClient(options: { fetch?: typeof fetch } = {}): ConfidentialClient {
+function newClient(
+  options: Pick<ConfidentialClientOptions, 'fetch' | 'store'> = {},
+): ConfidentialClient {
   // tokenUrl on the resource's origin: the default `origins` (the token URL's origin) covers it.
   const client = new ConfidentialClient({
     tokenUrl: `${origin}/token`,
@@ -147,7 +169,12 @@ interface Comparison {
  * frequency) cancels out in the pair's ratio, and the alternating order cancels any bias of
  * going first or second.
  */
-async function compare(a: Side, b: Side, rounds: number): Promise<Comparison> {
+async function compare(
+  a: Side,
+  b: Side,
+  rounds: number,
+  budgetEnd = startedAt + PAIRS_BUDGET_MS,
+): Promise<Comparison> {
   const result: Comparison = { a: [], b: [], ratios: [], cpuRatios: [], connections: [] };
   const round = async (side: Side): Promise<RoundResult> => {
     collectGarbage();
@@ -169,7 +196,7 @@ async function compare(a: Side, b: Side, rounds: number): Promise<Comparison> {
   await round(b);
   result.connections.length = 0;
   for (let i = 0; i < rounds; i++) {
-    if (performance.now() - startedAt > PAIRS_BUDGET_MS) {
+    if (performance.now() > budgetEnd) {
       console.info(`  (stopped after ${i} pairs to stay within the time budget)`);
       break;
     }
@@ -388,6 +415,83 @@ async function dpopOverhead(): Promise<void> {
   });
 }
 
+/**
+ * Section 4: the Redis token store. Its first level answers `peek` without I/O, so a cached token
+ * costs what it costs with the memory store; then a fleet of 8 processes on one Redis.
+ */
+async function redisStore(): Promise<void> {
+  if (!redisServerAvailable) {
+    console.info('4. Redis token store: SKIPPED (no redis-server; apt-get install redis-server)\n');
+    verdicts.push({
+      metric: 'Redis store',
+      value: 'skipped: no redis-server',
+      target: 'info',
+      pass: undefined,
+      correctness: false,
+    });
+    return;
+  }
+  const redis = await startRedis();
+  try {
+    const memory = newClient();
+    const shared = newClient({ store: await redis.store() });
+    await memory.getToken();
+    await shared.getToken();
+    console.info(
+      `4a. client.fetch, memory store vs RedisTokenStore, cached token, ${CONCURRENCY} in flight`,
+    );
+    const run = await compare(
+      { name: 'memory', once: async () => expectOk(await memory.fetch(resourceUrl)) },
+      { name: 'redis', once: async () => expectOk(await shared.fetch(resourceUrl)) },
+      ROUNDS,
+      performance.now() + REDIS_PAIRS_BUDGET_MS,
+    );
+    const ratio = summarize(run, 'memory', 'redis');
+    console.info(`  token requests over all rounds: ${shared.stats().tokenRequests}\n`);
+    verdicts.push({
+      metric: `client.fetch Redis store / memory store req/s, median of ${run.ratios.length} pairs`,
+      value: fmt(ratio, 3),
+      target: `≥ ${RATIO_TARGET}`,
+      pass: ratio >= RATIO_TARGET,
+      correctness: false,
+    });
+
+    const cold = await runFleet({ redisUrl: redis.url, workers: 8, requests: 200 });
+    const renewal = await runFleet({
+      redisUrl: redis.url,
+      workers: 8,
+      tokenLifetime: 2,
+      durationMs: 6_000,
+    });
+    // A 2-second token is fresh for 1 s (refreshBefore): about one renewal a second.
+    const windows = Math.round(renewal.seconds);
+    console.info(
+      `4b. fleet of 8 processes (examples/fleet.ts) on one Redis: cold start, 8 × 200 calls → ` +
+        `${cold.serverTokenRequests} token request(s) at the server, ${cold.failures} failed; ` +
+        `2-second tokens for ${fmt(renewal.seconds, 1)} s (${renewal.requests} calls, ` +
+        `${renewal.requestsPerSecond} req/s) → ${renewal.serverTokenRequests} token requests ` +
+        `(~${windows} refresh windows; 8 processes on their own would make ~${8 * (windows + 1)}), ` +
+        `${renewal.failures} failed\n`,
+    );
+    verdicts.push({
+      metric: 'token requests, fleet of 8 × 200 cold calls',
+      value: String(cold.serverTokenRequests),
+      target: '= 1',
+      pass: cold.serverTokenRequests === 1 && cold.failures === 0,
+      correctness: true,
+    });
+    verdicts.push({
+      metric: `token requests, fleet of 8, 2-s tokens for ${fmt(renewal.seconds, 1)} s`,
+      value: String(renewal.serverTokenRequests),
+      target: `≤ ${windows + 2} (one per window)`,
+      pass: renewal.serverTokenRequests <= windows + 2 && renewal.failures === 0,
+      correctness: true,
+    });
+  } finally {
+    await redis.close();
+  }
+}
+
 /** The package's own cost per call, without the network (information). */
 async function signalOverhead(): Promise<void> {
   const m = await measureSignalOverhead(collectGarbage);
@@ -425,6 +529,22 @@ async function overhead(): Promise<void> {
   verdicts.push({
     metric: 'client.fetch overhead, stub fetch, per call',
     value: `${fmt(extra, 2)} µs`,
+    target: 'info',
+    pass: undefined,
+    correctness: false,
+  });
+}
+
+async function telemetryOverhead(): Promise<void> {
+  const { offMicros, noopMicros, sdkMicros } = await measureTelemetryOverhead();
+  console.info(
+    `\n1e. openTelemetryHooks() on client.fetch over a stub fetch (no network): ` +
+      `${fmt(offMicros, 2)} µs without hooks, ${fmt(noopMicros, 2)} µs with no SDK registered, ` +
+      `${fmt(sdkMicros, 2)} µs with the metrics and trace SDKs (+${fmt(sdkMicros - offMicros, 2)} µs)\n`,
+  );
+  verdicts.push({
+    metric: 'openTelemetryHooks with the SDKs, extra per client.fetch (stub fetch)',
+    value: `${fmt(sdkMicros - offMicros, 2)} µs`,
     target: 'info',
     pass: undefined,
     correctness: false,

@@ -30,7 +30,9 @@
  * plus a `backend` / `s3cret` client allowed any scope), since snippets change server state
  * (the admin API replaces the client list). `MFP_SERVER_URL` (its URL), `MFP_CLIENT_ID=backend`
  * and `MFP_CLIENT_SECRET=s3cret` (and the administrator, `MFP_ADMIN_USER`/`MFP_ADMIN_PASSWORD`
- * `admin`/`admin`) are set in the environment, and the placeholder
+ * `admin`/`admin`) are set in the environment, and, for blocks that use
+ * `confidential-client/redis`, `REDIS_URL` (a redis-server this file starts) and `TOKEN_KEY` (an
+ * encryption key), and the placeholder
  * `https://mfp.example.com` becomes its URL in every block. `http://localhost:9080` stays as it
  * is in JS/TS blocks: it is the MSW handlers' origin, served in-process. In shell blocks it (and
  * its `https:` form, for `dev-server --https`) is
@@ -62,6 +64,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../src/dev-server/index.js';
+import { RedisServer, redisServerAvailable } from './helpers/redis-process.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const docs = [
@@ -270,7 +273,23 @@ const childEnv = (serverUrl: string): NodeJS.ProcessEnv => ({
   // The dev server's administrator (the DevKit default), for the admin API recipes.
   MFP_ADMIN_USER: 'admin',
   MFP_ADMIN_PASSWORD: 'admin',
+  // The fleet recipe's Redis (a redis-server of this file's) and its token encryption key.
+  REDIS_URL: redisUrl,
+  TOKEN_KEY: 'dGhpcnR5LXR3by1ieXRlcy1vZi1ub3QtYS1zZWNyZXQ=',
 });
+
+/** Blocks that need a Redis: they get REDIS_URL, a redis-server started for this file. */
+const needsRedis = (snippet: Snippet) => /confidential-client\/redis|REDIS_URL/.test(snippet.code);
+const redis = new RedisServer();
+let redisUrl = 'redis://127.0.0.1:6379';
+let redisStarted: Promise<void> | undefined;
+async function useRedis(): Promise<void> {
+  redisStarted ??= redis.start().then(() => {
+    redisUrl = redis.url;
+  });
+  await redisStarted;
+}
+afterAll(() => redis.stop());
 
 interface Outcome {
   code: number | null;
@@ -279,10 +298,15 @@ interface Outcome {
   stderr: string;
 }
 
-/** Runs a command to its end (killed after `processTimeout`); never throws. */
-function exec(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
+/** Runs a command to its end (killed after `timeout`); never throws. */
+function exec(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeout = processTimeout,
+): Promise<Outcome> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: work, env, timeout: processTimeout }, (error, stdout, stderr) => {
+    execFile(file, args, { cwd: work, env, timeout }, (error, stdout, stderr) => {
       const failed = error as (Error & { code?: unknown; signal?: NodeJS.Signals }) | null;
       resolve({
         code: failed ? (typeof failed.code === 'number' ? failed.code : null) : 0,
@@ -316,6 +340,7 @@ const substitute = (code: string, serverUrl: string) =>
   code.replaceAll(placeholderServerUrl, serverUrl);
 
 async function runModule(snippet: Snippet) {
+  if (needsRedis(snippet)) await useRedis();
   await withDevServer(async (server) => {
     const file = join(work, `${snippet.slug}.${snippet.kind === 'ts' ? 'mts' : 'mjs'}`);
     writeFileSync(file, substitute(snippet.code, server.url));
@@ -374,6 +399,9 @@ async function runTestFiles(): Promise<Map<Snippet, string | undefined>> {
         `--outputFile=${report}`,
       ],
       childEnv(server.url),
+      // One vitest child runs every test-file block: its start-up alone can take seconds on a
+      // loaded machine.
+      processTimeout * 3,
     );
     let results: {
       testResults: {
@@ -543,6 +571,11 @@ describe('code blocks in README.md and docs/', () => {
 
   for (const snippet of snippets) {
     if (snippet.skip !== undefined) continue;
+    if (needsRedis(snippet) && !redisServerAvailable) {
+      // Counted as a failure in CI (.ci/run), which installs redis-server.
+      it.skip(`${snippet.name} runs (SKIPPED: no redis-server here)`, () => undefined);
+      continue;
+    }
     if (snippet.test) {
       it.concurrent(`${snippet.name} passes as a vitest file`, async () => {
         vitestResults ??= runTestFiles();

@@ -68,14 +68,21 @@ describe('DPoP token requests (RFC 9449 §5)', () => {
 
   it('use_dpop_nonce: remembers the nonce and sends the request once more, within the attempt', async () => {
     state.tokenNonce = 'n-token-1';
-    const client = newClient({ dpop: true });
+    const statuses: Array<number | undefined> = [];
+    const client = newClient({
+      dpop: true,
+      retry: { retries: 0 },
+      hooks: { onTokenResponse: ({ status }) => void statuses.push(status) },
+    });
     const token = await client.getToken();
     expect(token.tokenType).toBe('DPoP');
     expect(state.tokenRequests.map((r) => r.proof?.payload.nonce)).toEqual([
       undefined,
       'n-token-1',
     ]);
-    expect(client.stats().retries).toBe(0);
+    // Two HTTP requests, each counted and reported (hooks, OpenTelemetry), neither a retry.
+    expect(client.stats()).toMatchObject({ tokenRequests: 2, retries: 0 });
+    expect(statuses).toEqual([400, 200]);
     // Remembered for the server: the next token request carries it at once.
     await client.getToken({ scope: 'more' });
     expect(state.tokenRequests).toHaveLength(3);

@@ -109,6 +109,25 @@ describe('hooks', () => {
     expect(seen).toEqual(['lookup', 'second']);
   });
 
+  it('a hook left undefined is skipped, and one that throws a non-Error is logged too', async () => {
+    const warnings: string[] = [];
+    const seen: string[] = [];
+    const client = mfp.client({
+      logger: { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} },
+      hooks: [
+        { onToken: undefined, onCacheLookup: () => seen.push('lookup') } as unknown as Hooks,
+        {
+          onCacheLookup: () => {
+            throw 'not an Error';
+          },
+        },
+      ],
+    });
+    await client.getToken();
+    expect(seen).toEqual(['lookup']);
+    expect(warnings).toEqual(['confidential-client: the onCacheLookup hook threw; ignored.']);
+  });
+
   it.each([
     [[{ onToken: () => {} }, { onTokne: () => {} }], 'hooks[1].onTokne'],
     [[{}, 'x'], 'hooks[1]'],

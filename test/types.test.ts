@@ -7,6 +7,8 @@ import {
   type ClientStats,
   ConfidentialClient,
   type ConfidentialClientOptions,
+  type DpopAlgorithm,
+  type DpopOptions,
   InsufficientScopeError,
   isInsufficientScopeError,
   isTokenRequestError,
@@ -181,6 +183,20 @@ describe('public types', () => {
     };
     void [issuer, both, stray, twice, rotating];
     expectTypeOf(client.issuer).toEqualTypeOf<string | undefined>();
+  });
+
+  it('dpop: true, an alg, a key pair or a private JWK', () => {
+    const base = { tokenUrl: 'https://as.example.com/token', clientId: 'a', clientSecret: 'b' };
+    type Dpop = ConfidentialClientOptions['dpop'];
+    expectTypeOf<true>().toMatchTypeOf<Dpop>();
+    expectTypeOf<{ alg: 'EdDSA' }>().toMatchTypeOf<Dpop>();
+    expectTypeOf<CryptoKeyPair>().toMatchTypeOf<Dpop>();
+    expectTypeOf<{ privateKey: JsonWebKey; alg: DpopAlgorithm }>().toMatchTypeOf<Dpop>();
+    expectTypeOf<DpopOptions['alg']>().toEqualTypeOf<DpopAlgorithm | undefined>();
+    compileOnly(() => new ConfidentialClient({ ...base, dpop: { alg: 'ES384' } }));
+    // A bare private JWK is typed as WebCrypto's JsonWebKey (every member optional, so that
+    // `exportKey('jwk')` and jose's JWK fit): a wrong value compiles, and the constructor refuses
+    // it with a ConfigurationError naming `dpop` (test/dpop.test.ts, test/dpop-keys.test.ts).
   });
 
   it('the emulator types are reachable from both emulator entries', () => {

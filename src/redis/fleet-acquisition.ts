@@ -21,8 +21,19 @@ export interface FleetAcquisitionsConfig {
   readonly lockTtl: number;
   readonly waitTimeout: number;
   readonly now: () => number;
-  /** Holds a token in the first level. */
-  readonly remember: (key: string, names: KeyNames, token: AccessToken, print?: string) => void;
+  /**
+   * Holds a token in the first level; with `since` (a {@link changes} count), only if no change
+   * came since then (a token read before a deletion must not come back).
+   */
+  readonly remember: (
+    key: string,
+    names: KeyNames,
+    token: AccessToken,
+    print?: string,
+    since?: number,
+  ) => void;
+  /** Counts the changes of a key the store has seen (deletions, other processes' notices). */
+  readonly changes: (names: KeyNames) => number;
 }
 
 /**
@@ -58,31 +69,49 @@ export class FleetAcquisitions {
    * @throws What `acquisition.fetch()` threw, when this process fetched and failed.
    */
   async acquire(key: string, names: KeyNames, acquisition: TokenAcquisition): Promise<AccessToken> {
-    const { shared, notifications, stats, lockTtl, waitTimeout } = this.#config;
-    const deadline = performance.now() + waitTimeout;
+    const deadline = performance.now() + this.#config.waitTimeout;
     const owner = randomBytes(16).toString('base64url');
+    // Watching before the first claim: a notice between a claim's reply and the wait is kept.
+    const watch = this.#config.notifications.watch(names.id);
+    try {
+      return await this.#acquire(key, names, acquisition, watch, owner, deadline);
+    } finally {
+      watch.stop();
+    }
+  }
+
+  async #acquire(
+    key: string,
+    names: KeyNames,
+    acquisition: TokenAcquisition,
+    watch: ReturnType<Notifications['watch']>,
+    owner: string,
+    deadline: number,
+  ): Promise<AccessToken> {
+    const { shared, notifications, stats, lockTtl, waitTimeout } = this.#config;
     const { current, signal } = acquisition;
     let lookPast = false;
     let waited = false;
     let released = false;
     for (;;) {
+      signal.throwIfAborted();
       let claim: Claim;
+      const since = this.#config.changes(names);
       try {
         claim = await shared.claim(names, current, lookPast, owner, lockTtl);
       } catch (error) {
         if (error instanceof RedisUnavailable) return this.#fallback(key, names, acquisition);
         throw error;
       }
-      if (claim.kind === 'token') {
-        if (this.#answers(claim.token, current)) {
+      if (claim.kind === 'token' || claim.kind === 'unreadable') {
+        if (claim.kind === 'token' && this.#answers(claim.token, current)) {
           stats.sharedHits++;
-          this.#config.remember(key, names, claim.token, claim.fingerprint);
+          this.#config.remember(key, names, claim.token, claim.fingerprint, since);
           return claim.token;
         }
-        lookPast = true;
-        continue;
-      }
-      if (claim.kind === 'unreadable') {
+        // Found wanting: the next claim looks past it and takes the lock (or waits). A reply that
+        // still is not the lock or a wait (a client with odd reply types) ends in a fallback.
+        if (lookPast) return this.#fallback(key, names, acquisition);
         lookPast = true;
         continue;
       }
@@ -105,11 +134,7 @@ export class FleetAcquisitions {
         return this.#fallback(key, names, acquisition);
       }
       const interval = notifications.subscribed ? SAFETY_INTERVAL : POLL_INTERVAL;
-      const notice = await notifications.wait(
-        names.id,
-        Math.min(left, interval, claim.pttl + 5),
-        signal,
-      );
+      const notice = await watch.wait(Math.min(left, interval, claim.pttl + 5), signal);
       if (notice?.kind === 'released') released = true;
       lookPast = false;
     }

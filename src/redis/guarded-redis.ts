@@ -87,7 +87,13 @@ export class GuardedRedis {
   async #run<T>(command: () => Promise<T>): Promise<T> {
     if (!this.#sendable()) throw new RedisUnavailable('Redis is unavailable');
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const pending = command();
+    let pending: Promise<T>;
+    try {
+      pending = command();
+    } catch (error) {
+      // A client that throws instead of rejecting (a custom or wrapped one): the same outage.
+      pending = Promise.reject(error);
+    }
     // A reply that comes after the timeout is nobody's business.
     pending.catch(() => undefined);
     const late = new Promise<never>((_, reject) => {

@@ -10,7 +10,10 @@
  *
  * **Redis Cluster** (`createCluster()`): a token and its lock share one hash slot (the hashed
  * cache key is the key's hash tag), so the store's scripts run there; notifications use classic
- * pub/sub, which a cluster broadcasts to every node. **Sentinel** (`createSentinel()`): commands
+ * pub/sub, which a cluster broadcasts to every node, and a node's connection lost or back
+ * (`node-*` events) counts as the subscription dropping or returning. (The suite runs against a
+ * standalone redis-server; Cluster and Sentinel are covered by the types and these rules.)
+ * **Sentinel** (`createSentinel()`): commands
  * follow the master through failovers; a failover that loses the last writes loses at most
  * tokens, which the fleet then fetches again. In both, when the notification connection drops,
  * first-level entries are trusted for `firstLevel.maxAge` at most until it is back.

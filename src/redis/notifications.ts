@@ -61,6 +61,7 @@ export class Notifications {
   readonly #onNotice: (notice: Notice) => void;
   readonly #log: StoreLog;
   readonly #waiters = new Map<string, Set<(notice: Notice | undefined) => void>>();
+  readonly #watchers = new Map<string, Set<(notice: Notice | undefined) => void>>();
   #subscriber: RedisSubscriberClient | undefined;
   #closed = false;
 
@@ -96,6 +97,11 @@ export class Notifications {
       subscriber.on('reconnecting', drop);
       subscriber.on('end', drop);
       subscriber.on('ready', () => this.#set(subscribed));
+      // A Cluster client reports its nodes' connections by these instead.
+      subscriber.on('node-error', drop);
+      subscriber.on('node-reconnecting', drop);
+      subscriber.on('node-disconnect', drop);
+      subscriber.on('node-ready', () => this.#set(subscribed));
       await subscriber.connect();
       await subscriber.subscribe(this.#channel, (message) => this.#receive(message));
       subscribed = true;
@@ -133,14 +139,52 @@ export class Notifications {
       };
       const wake = (notice: Notice | undefined): void => done(notice);
       const aborted = (): void => {
-        done(undefined);
         reject(signal.reason);
+        done(undefined);
       };
       const timer = setTimeout(() => done(undefined), ms);
       (timer as { unref?: () => void }).unref?.();
       waiters.add(wake);
       signal.addEventListener('abort', aborted, { once: true });
     });
+  }
+
+  /**
+   * Watches `id` from now on, so that a notice that comes between a claim and the wait that
+   * follows it is not missed: the watch's next `wait` then returns at once.
+   *
+   * @param id - The Redis id of a cache key.
+   * @returns The watch: `wait(ms, signal)` for the next notice (or one already come), `stop()`.
+   */
+  watch(id: string): {
+    wait(ms: number, signal: AbortSignal): Promise<Notice | undefined>;
+    stop(): void;
+  } {
+    let came: Notice | undefined;
+    const seen = (notice: Notice | undefined): void => {
+      if (notice !== undefined) came = notice;
+    };
+    const watchers = this.#watchers.get(id) ?? new Set();
+    this.#watchers.set(id, watchers);
+    watchers.add(seen);
+    return {
+      wait: (ms, signal) => {
+        signal.throwIfAborted();
+        if (came !== undefined) {
+          const notice = came;
+          came = undefined;
+          return Promise.resolve(notice);
+        }
+        return this.wait(id, ms, signal).then((notice) => {
+          came = undefined;
+          return notice;
+        });
+      },
+      stop: () => {
+        watchers.delete(seen);
+        if (watchers.size === 0 && this.#watchers.get(id) === watchers) this.#watchers.delete(id);
+      },
+    };
   }
 
   /** Closes the subscription's connection (the store's own) and ends every wait. */
@@ -177,6 +221,7 @@ export class Notifications {
     const notice = parseNotice(message);
     if (notice === undefined) return;
     if (notice.origin !== this.#origin) this.#onNotice(notice);
+    for (const seen of this.#watchers.get(notice.id) ?? []) seen(notice);
     for (const wake of this.#waiters.get(notice.id) ?? []) wake(notice);
   }
 }

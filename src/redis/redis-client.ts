@@ -47,9 +47,20 @@ export interface RedisSubscriberClient {
   close(): Promise<unknown>;
   /** Closes the connection at once. */
   destroy(): unknown;
-  /** Connection events: `ready`, `error`, `reconnecting`, `end`. */
+  /**
+   * Connection events: `ready`, `error`, `reconnecting`, `end`; a Cluster client's are
+   * `node-ready`, `node-error`, `node-reconnecting` and `node-disconnect`.
+   */
   on(
-    event: 'ready' | 'error' | 'reconnecting' | 'end',
+    event:
+      | 'ready'
+      | 'error'
+      | 'reconnecting'
+      | 'end'
+      | 'node-ready'
+      | 'node-error'
+      | 'node-reconnecting'
+      | 'node-disconnect',
     listener: (...args: unknown[]) => void,
   ): unknown;
 }

@@ -30,16 +30,23 @@ return {'held', tostring(redis.call('PTTL', KEYS[2]))}
 `;
 
 /**
- * Stores a token, releases the lock if the caller still holds it, and announces the token.
+ * Stores a token, releases the lock if the caller still holds it, and announces the token. A
+ * holder that lost its lock (it expired during a long request, and another process took over)
+ * does not overwrite a token stored meanwhile: that one is newer, or about to be replaced by the
+ * new holder's.
  *
  * KEYS: token, lock. ARGV: value, TTL in ms, owner id (`''`: holds no lock), channel, message.
- * Reply: 1.
+ * Reply: 1 if stored, 0 if not (the lock was lost and a token is stored).
  */
 export const STORE = `
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) == ARGV[3] then
-  redis.call('DEL', KEYS[2])
+if ARGV[3] ~= '' then
+  if redis.call('GET', KEYS[2]) == ARGV[3] then
+    redis.call('DEL', KEYS[2])
+  elseif redis.call('EXISTS', KEYS[1]) == 1 then
+    return 0
+  end
 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 `;

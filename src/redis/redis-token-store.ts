@@ -65,6 +65,16 @@ export class RedisTokenStore implements TokenStore {
   readonly #acquisitions: FleetAcquisitions;
   /** Redis reads under way, one per key, shared by concurrent lookups. */
   readonly #reads = new Map<string, Promise<AccessToken | undefined>>();
+  /**
+   * Changes seen, per key (in 256 buckets of Redis ids: bounded, and a collision only costs a
+   * first-level entry): local deletions and other processes' notices. A token read from Redis
+   * before a change of its key is handed to the callers of that read, but not held in the first
+   * level: its reply may have crossed a deletion or a newer token (whose notice came first, on
+   * another connection).
+   */
+  readonly #changes = new Uint32Array(256);
+  /** Per bucket, the fingerprint of the token its last change stored (`undefined`: a deletion). */
+  readonly #lastStored: (string | undefined)[] = [];
   #closed = false;
 
   /**
@@ -103,7 +113,11 @@ export class RedisTokenStore implements TokenStore {
       lockTtl: resolved.lockTtl,
       waitTimeout: resolved.waitTimeout,
       now: resolved.now,
-      remember: (key, names, token, print) => this.#remember(key, names, token, print),
+      remember: (key, names, token, print, since) => {
+        if (since === undefined || this.#unchanged(names.id, since, print))
+          this.#remember(key, names, token, print);
+      },
+      changes: (names) => this.#changesOf(names.id),
     });
     void this.#notifications.start();
   }
@@ -150,7 +164,10 @@ export class RedisTokenStore implements TokenStore {
     if (this.#closed) return Promise.resolve(undefined);
     let read = this.#reads.get(key);
     if (read === undefined) {
-      read = this.#read(key, entry).finally(() => this.#reads.delete(key));
+      const started = this.#read(key, entry).finally(() => {
+        if (this.#reads.get(key) === started) this.#reads.delete(key);
+      });
+      read = started;
       this.#reads.set(key, read);
     }
     return read;
@@ -183,6 +200,9 @@ export class RedisTokenStore implements TokenStore {
   async delete(key: string, ifAccessToken?: string): Promise<boolean> {
     const names = this.#names.of(key);
     const print = ifAccessToken === undefined ? undefined : fingerprint(ifAccessToken);
+    this.#changed(names.id);
+    // A lookup from now on reads Redis afresh rather than join a read begun before the deletion.
+    this.#reads.delete(key);
     const local = this.#first.delete(key, print);
     if (this.#closed) return local;
     const shared = await this.#shared.delete(names, print).catch(() => false);
@@ -251,6 +271,7 @@ export class RedisTokenStore implements TokenStore {
     // Stamped with the epoch the read began in: a subscription that came up during the read may
     // have missed a change made before it.
     const epoch = this.#notifications.epoch;
+    const since = this.#changesOf(names.id);
     let found: SharedToken | undefined;
     try {
       found = await this.#shared.read(names, held);
@@ -266,7 +287,8 @@ export class RedisTokenStore implements TokenStore {
       return undefined;
     }
     this.#stats.sharedHits++;
-    this.#remember(key, names, found.token, found.fingerprint, epoch);
+    if (this.#unchanged(names.id, since, found.fingerprint))
+      this.#remember(key, names, found.token, found.fingerprint, epoch);
     return found.token;
   }
 
@@ -288,9 +310,29 @@ export class RedisTokenStore implements TokenStore {
     });
   }
 
+  #changesOf(id: string): number {
+    return this.#changes[bucket(id)] as number;
+  }
+
+  /**
+   * Whether a token read when the key's bucket had seen `since` changes may be held: no change
+   * since, or the last one stored that very token.
+   */
+  #unchanged(id: string, since: number, print: string | undefined): boolean {
+    const at = bucket(id);
+    return this.#changes[at] === since || (print !== undefined && this.#lastStored[at] === print);
+  }
+
+  #changed(id: string, stored?: string): void {
+    const at = bucket(id);
+    this.#changes[at] = (this.#changes[at] as number) + 1;
+    this.#lastStored[at] = stored;
+  }
+
   /** Another process stored or deleted a token: the first level drops what it no longer holds. */
   #onNotice(notice: Notice): void {
     this.#stats.notificationsReceived++;
+    this.#changed(notice.id, notice.kind === 'stored' ? notice.fingerprint : undefined);
     const key = this.#first.keyOf(notice.id);
     if (key === undefined) return;
     if (notice.kind === 'stored') {
@@ -300,4 +342,9 @@ export class RedisTokenStore implements TokenStore {
       this.#first.delete(key, notice.fingerprint === '-' ? undefined : notice.fingerprint);
     }
   }
+}
+
+/** One of 256 buckets for a Redis id (base64url of a SHA-256: its first two characters). */
+function bucket(id: string): number {
+  return ((id.charCodeAt(0) << 8) | id.charCodeAt(1)) & 255;
 }

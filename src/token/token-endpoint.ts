@@ -29,8 +29,12 @@ interface Sending {
   readonly secrets: readonly string[];
 }
 
-interface Answer {
-  status: number | undefined;
+/** What one HTTP request to the token endpoint got back, besides the token or the error. */
+interface Outcome {
+  /** The answer's status, for `onTokenResponse`. */
+  status?: number | undefined;
+  /** Whether it brought a DPoP nonce other than the one the proof carried. */
+  newNonce: boolean;
 }
 
 /** The retry policy of one token request (see `RetryOptions`). */
@@ -222,37 +226,57 @@ export class TokenEndpoint {
       if (auth.authorization !== undefined) headers.authorization = auth.authorization;
       return { tokenUrl, headers, body: params.toString(), secrets: auth.secrets };
     };
-    const first = await prepare();
+    const outcome: Outcome = { newNonce: false };
+    try {
+      return await this.#counted(await prepare(), request, attempt, outcome);
+    } catch (error) {
+      if (!outcome.newNonce || !isUseDpopNonce(error)) throw error;
+      // Once more, with a proof that carries the nonce the server has just handed out (RFC 9449
+      // §8), and a new client assertion (a jti is used once).
+      this.#observer.log('debug', 'the token endpoint asked for a DPoP nonce; sending again.');
+      return this.#counted(await prepare(), request, attempt, { newNonce: false });
+    }
+  }
+
+  /** One HTTP request, counted and reported to the hooks. */
+  async #counted(
+    sending: Sending,
+    request: TokenEndpointRequest,
+    attempt: number,
+    outcome: Outcome,
+  ): Promise<AccessToken> {
     const observer = this.#observer;
     observer.stats.tokenRequests++;
     const event = {
-      tokenUrl,
+      tokenUrl: sending.tokenUrl,
       scope: request.scope,
       attempt,
       background: request.background,
     };
     observer.hook('onTokenRequest', event);
-    if (!observer.listens('onTokenResponse')) return this.#send(first, prepare, request, undefined);
-    const answer: Answer = { status: undefined };
+    if (!observer.listens('onTokenResponse')) return this.#send(sending, request, outcome);
     try {
-      const token = await this.#send(first, prepare, request, answer);
-      observer.hook('onTokenResponse', { request: event, status: answer.status, error: undefined });
+      const token = await this.#send(sending, request, outcome);
+      observer.hook('onTokenResponse', {
+        request: event,
+        status: outcome.status,
+        error: undefined,
+      });
       return token;
     } catch (error) {
-      observer.hook('onTokenResponse', { request: event, status: answer.status, error });
+      observer.hook('onTokenResponse', { request: event, status: outcome.status, error });
       throw error;
     }
   }
 
-  /** One HTTP request to the token endpoint; its status goes into `answer` when one is given. */
+  /** One HTTP request to the token endpoint; what came back goes into `outcome`. */
   async #send(
-    first: Sending,
-    prepare: () => Promise<Sending>,
+    sending: Sending,
     request: TokenEndpointRequest,
-    answer: Answer | undefined,
+    outcome: Outcome,
   ): Promise<AccessToken> {
     const { timeout, fetch: fetchImpl, now } = this.#options;
-    const { tokenUrl } = first;
+    const { tokenUrl } = sending;
     const controller = new AbortController();
     const onAbort = () => controller.abort(request.signal.reason);
     request.signal.addEventListener('abort', onAbort, { once: true });
@@ -260,49 +284,40 @@ export class TokenEndpoint {
     (timer as { unref?: () => void }).unref?.();
 
     try {
-      // At most twice: once more when the server asks for a DPoP nonce it has just handed out
-      // (RFC 9449 §8), with a proof that carries it.
-      for (let send = 1; ; send++) {
-        const sending = send === 1 ? first : await prepare();
-        const proof = await this.#dpop?.proof(tokenUrl);
-        const headers =
-          proof === undefined ? sending.headers : { ...sending.headers, dpop: proof.jwt };
-        const sentAt = now();
-        let response: Response;
-        try {
-          response = await fetchImpl(tokenUrl, {
-            method: 'POST',
-            headers,
-            body: sending.body,
-            signal: controller.signal,
-            // Never follow a redirect with credentials in the request: it could lead them to
-            // another origin.
-            redirect: 'manual',
-          });
-        } catch (error) {
+      const proof = await this.#dpop?.proof(tokenUrl);
+      const headers =
+        proof === undefined ? sending.headers : { ...sending.headers, dpop: proof.jwt };
+      const sentAt = now();
+      let response: Response;
+      try {
+        response = await fetchImpl(tokenUrl, {
+          method: 'POST',
+          headers,
+          body: sending.body,
+          signal: controller.signal,
+          // Never follow a redirect with credentials in the request: it could lead them to
+          // another origin.
+          redirect: 'manual',
+        });
+      } catch (error) {
+        throw this.#transportError(error, controller.signal, tokenUrl);
+      }
+      outcome.status = response.status;
+      if (this.#dpop !== undefined) {
+        // A nonce other than the one this proof carried is worth one more request.
+        const nonce = this.#dpop.observe(tokenUrl, response);
+        outcome.newNonce = nonce !== undefined && nonce !== proof?.nonce;
+      }
+      try {
+        return await this.#handle(response, request.scope, sentAt, tokenUrl, sending.secrets);
+      } catch (error) {
+        // Ours (a typed answer) as it is; anything else came from reading the body: the
+        // connection was reset or timed out mid-body, a network failure like one before the
+        // headers.
+        if (controller.signal.aborted || !isConfidentialClientError(error)) {
           throw this.#transportError(error, controller.signal, tokenUrl);
         }
-        if (answer !== undefined) answer.status = response.status;
-        const nonce = this.#dpop?.observe(tokenUrl, response);
-        const newNonce = nonce !== undefined && nonce !== proof?.nonce;
-        try {
-          return await this.#handle(response, request.scope, sentAt, tokenUrl, sending.secrets);
-        } catch (error) {
-          // Ours (a typed answer) as it is; anything else came from reading the body: the
-          // connection was reset or timed out mid-body, a network failure like one before the
-          // headers.
-          if (controller.signal.aborted || !isConfidentialClientError(error)) {
-            throw this.#transportError(error, controller.signal, tokenUrl);
-          }
-          if (send === 1 && newNonce && isUseDpopNonce(error)) {
-            this.#observer.log(
-              'debug',
-              'the token endpoint asked for a DPoP nonce; sending again.',
-            );
-            continue;
-          }
-          throw error;
-        }
+        throw error;
       }
     } finally {
       clearTimeout(timer);

@@ -112,6 +112,61 @@ describeWithChromium('the dev-server console in Chromium', (executablePath) => {
     await screenshot('clients', '#clients');
   });
 
+  it('edits and removes a client, through the admin API', async () => {
+    server.emulator.registerClient({
+      id: 'reports',
+      secret: 'r3ports',
+      allowedScope: 'reports.read',
+    });
+    // A change made elsewhere shows up: the page reads the list again when it changes.
+    await page.getByRole('rowheader', { name: 'reports' }).waitFor();
+    await page.getByRole('button', { name: 'Edit reports' }).click();
+    expect(await page.getByLabel('ID', { exact: true }).isEditable()).toBe(false);
+    await page.getByLabel('Allowed scope').fill('reports.read  reports.write');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect
+      .poll(() => server.emulator.clients().find((client) => client.id === 'reports'))
+      .toEqual({
+        id: 'reports',
+        displayName: 'reports',
+        secret: 'r3ports',
+        allowedScope: 'reports.read reports.write',
+      });
+
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.getByRole('button', { name: 'Remove reports' }).click();
+    await page.getByRole('rowheader', { name: 'reports' }).waitFor({ state: 'detached' });
+    expect(server.emulator.clients().map((client) => client.id)).toEqual(['test', 'admin', 'push']);
+  });
+
+  it('works from the keyboard, and warns when the server listens beyond loopback', async () => {
+    const wide = await startDevServer({ host: '0.0.0.0' });
+    const other = await browser.newPage();
+    closing.push(wide, other);
+    await other.goto(`http://127.0.0.1:${wide.port}/`);
+    await other.keyboard.press('Tab');
+    expect(await other.evaluate(() => document.activeElement?.id)).toBe('sign-in-username');
+    await other.keyboard.press('Tab');
+    await other.keyboard.type('wrong');
+    await other.keyboard.press('Enter');
+    await other.getByText('Wrong user name or password.').waitFor();
+    await other.getByLabel('Password').fill('admin');
+    await other.keyboard.press('Enter');
+    await other.getByRole('alert').filter({ hasText: 'listens beyond loopback' }).waitFor();
+
+    const reveal = other.getByRole('button', { name: 'Reveal the secret of admin' });
+    await reveal.focus();
+    await other.keyboard.press('Enter');
+    await other.getByText('nimda').waitFor();
+    // The button keeps the focus across the redraw: Enter again hides the secret.
+    await other.keyboard.press('Enter');
+    await reveal.waitFor();
+    expect(await other.content()).not.toContain('nimda');
+    expect(await other.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Reveal the secret of admin',
+    );
+  });
+
   it('shows the token the SDK got; after Revoke, client.fetch recovers with a new one', async () => {
     const client = sdkClient('test', 'test', 'accessRestricted');
     const resource = `${server.url}${server.emulator.sampleResourcePath}`;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
@@ -10,7 +10,9 @@ import { describe, it } from 'vitest';
  * nothing downloads a browser.
  */
 function findChromium(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  if (process.env.CHROMIUM_PATH) {
+    return existsSync(process.env.CHROMIUM_PATH) ? process.env.CHROMIUM_PATH : undefined;
+  }
   const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
     encoding: 'utf8',
   });
@@ -26,7 +28,11 @@ export const skipReason =
 
 if (chromiumPath === undefined) {
   // In CI the tests must run: a missing browser fails the run instead of passing it silently.
-  if (process.env.CI) throw new Error(`CI: ${skipReason}`);
+  if (process.env.CI) {
+    throw new Error(
+      'CI: Chromium was not found (set CHROMIUM_PATH, or install the Debian package chromium, as .ci/run does): the console tests in a real browser cannot run.',
+    );
+  }
   console.warn(`\n[skipped] ${skipReason}\n`);
 }
 
