@@ -3,7 +3,7 @@
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfidentialClient, type ConfidentialClientOptions } from '../../src/index.js';
-import { useOidcProvider } from '../helpers/oidc-provider.js';
+import { startOidcProvider, useOidcProvider } from '../helpers/oidc-provider.js';
 
 // HS256 needs a secret of at least 32 bytes at oidc-provider.
 const JWT_SECRET = 'interop-client-secret-jwt-0123456789-abcdefghijklmnop';
@@ -144,5 +144,38 @@ describe('private_key_jwt against oidc-provider', () => {
     });
     await expectActive((await c.getToken()).accessToken, 'key-client');
     expect(provider().events.filter((e) => e.error === 'invalid_client').length).toBeGreaterThan(0);
+  });
+});
+
+describe('client assertions with DPoP nonces against oidc-provider', () => {
+  it('the request sent again with the nonce carries a new assertion (oidc-provider takes a jti once)', async () => {
+    const nonced = await startOidcProvider({
+      clients: [
+        {
+          client_id: 'dpop-jwt-client',
+          client_secret: JWT_SECRET,
+          token_endpoint_auth_method: 'client_secret_jwt',
+          dpop_bound_access_tokens: true,
+        },
+      ],
+      features: { introspection: true, dPoP: { requireNonce: true } },
+    });
+    const c = new ConfidentialClient({
+      tokenUrl: nonced.tokenEndpoint,
+      clientId: 'dpop-jwt-client',
+      clientSecret: JWT_SECRET,
+      clientAuthentication: 'client_secret_jwt',
+      dpop: true,
+      retry: false,
+    });
+    try {
+      const token = await c.getToken();
+      expect(token.tokenType).toBe('DPoP');
+      expect(nonced.tokenRequests()).toHaveLength(2);
+      expect(await nonced.introspect(token.accessToken)).toMatchObject({ active: true });
+    } finally {
+      await c.close();
+      await nonced.close();
+    }
   });
 });
