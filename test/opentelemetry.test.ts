@@ -27,9 +27,10 @@ import {
   type OpenTelemetryOptions,
   openTelemetryHooks,
 } from 'confidential-client/opentelemetry';
+import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MFP, SAMPLE, useEmulator } from './helpers/emulator.js';
-import { flush } from './helpers/token-server.js';
+import { flush, tokenResponse } from './helpers/token-server.js';
 
 const mfp = useEmulator();
 const TOKEN_URL = `${MFP}/mfp/api/az/v1/token`;
@@ -289,6 +290,35 @@ describe('OpenTelemetry spans', () => {
     expect(failed?.events.map((e) => e.name)).toEqual(['exception']);
   });
 
+  it('a request sent again with a DPoP nonce is a span of its own, counted as a resend', async () => {
+    const otel = telemetry();
+    let n = 0;
+    mfp.server.use(
+      http.post(TOKEN_URL, () =>
+        ++n === 1
+          ? HttpResponse.json(
+              { error: 'use_dpop_nonce' },
+              { status: 400, headers: { 'dpop-nonce': 'n-1' } },
+            )
+          : tokenResponse({ tokenType: 'DPoP' }),
+      ),
+    );
+    const client = mfp.client({ hooks: otel.hooks(), dpop: true, retry: false });
+    await client.getToken();
+    const [nonce, sent] = otel.spans();
+    expect(otel.spans()).toHaveLength(2);
+    expect(nonce?.attributes).toMatchObject({
+      'http.response.status_code': 400,
+      'confidential_client.oauth.error': 'use_dpop_nonce',
+    });
+    expect(nonce?.attributes).not.toHaveProperty('http.request.resend_count');
+    expect(sent?.attributes).toMatchObject({
+      'http.request.resend_count': 1,
+      'http.response.status_code': 200,
+    });
+    expect(await otel.total('confidential_client.token.requests')).toBe(2);
+  });
+
   it('a refused request: status ERROR with the OAuth error, never the secret', async () => {
     const otel = telemetry();
     const client = mfp.client({ hooks: otel.hooks(), clientSecret: 'wrong-s3cret' });
@@ -321,6 +351,7 @@ describe('OpenTelemetry spans', () => {
       tokenUrl: TOKEN_URL,
       scope: [],
       attempt: 1,
+      resend: 0,
       background: true,
     };
     context.with(trace.setSpan(context.active(), caller), () => hooks.onTokenRequest?.(event));
@@ -339,6 +370,7 @@ describe('OpenTelemetry spans', () => {
       tokenUrl: 'https://user:pass@idp.example.com:8443/oauth2/token?code=k3y&tenant=t#frag',
       scope: [],
       attempt: 1,
+      resend: 0,
       background: false,
     };
     hooks.onTokenRequest?.(event);

@@ -71,6 +71,11 @@ export interface TokenEndpointRequest {
   background: boolean;
 }
 
+/** A token request under way: its options, and how many HTTP requests it has sent so far. */
+interface Sending extends TokenEndpointRequest {
+  sent: number;
+}
+
 /**
  * Talks to the OAuth 2.0 token endpoint: builds the client-credentials request, sends it with a
  * per-attempt timeout, retries transient failures with p-retry (honouring `Retry-After`), and
@@ -126,7 +131,7 @@ export class TokenEndpoint {
     // it, and the client's signal keeps one listener however many requests run at once.
     const controller = new AbortController();
     const unsubscribe = onAbort(options.signal, (reason) => controller.abort(reason));
-    const request = { ...options, signal: controller.signal };
+    const request: Sending = { ...options, signal: controller.signal, sent: 0 };
     const { retry } = this.#options;
     const body = this.#body(request.scope);
     const started = this.#options.now();
@@ -191,11 +196,7 @@ export class TokenEndpoint {
    * gave (RFC 9449 §8). The second request counts as a token request of its own (stats, hooks)
    * but not as a retry: p-retry's budget is untouched, and it never happens twice.
    */
-  async #attempt(
-    body: string,
-    request: TokenEndpointRequest,
-    attempt: number,
-  ): Promise<AccessToken> {
+  async #attempt(body: string, request: Sending, attempt: number): Promise<AccessToken> {
     const outcome: Outcome = { newNonce: false };
     try {
       return await this.#counted(body, request, attempt, outcome);
@@ -209,7 +210,7 @@ export class TokenEndpoint {
   /** One HTTP request, counted and reported to the hooks. */
   async #counted(
     body: string,
-    request: TokenEndpointRequest,
+    request: Sending,
     attempt: number,
     outcome: Outcome,
   ): Promise<AccessToken> {
@@ -219,8 +220,10 @@ export class TokenEndpoint {
       tokenUrl: this.#options.tokenUrl,
       scope: request.scope,
       attempt,
+      resend: request.sent,
       background: request.background,
     };
+    request.sent++;
     observer.hook('onTokenRequest', event);
     if (!observer.listens('onTokenResponse')) return this.#send(body, request, outcome);
     try {
