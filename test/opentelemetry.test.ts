@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type Attributes,
   type Context,
@@ -107,6 +108,32 @@ class StackContextManager implements ContextManager {
     return this;
   }
   disable(): this {
+    return this;
+  }
+}
+
+/** The active context across awaits, as the Node SDK's context manager keeps it. */
+class AsyncContextManager implements ContextManager {
+  readonly #storage = new AsyncLocalStorage<Context>();
+  active(): Context {
+    return this.#storage.getStore() ?? ROOT_CONTEXT;
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    return this.#storage.run(ctx, () => fn.call(thisArg, ...args));
+  }
+  bind<T>(_ctx: Context, target: T): T {
+    return target;
+  }
+  enable(): this {
+    return this;
+  }
+  disable(): this {
+    this.#storage.disable();
     return this;
   }
 }
@@ -339,6 +366,18 @@ describe('OpenTelemetry spans', () => {
     expect(span?.attributes).not.toHaveProperty('http.response.status_code');
     expect(span?.status.code).toBe(SpanStatusCode.ERROR);
     expect(span?.status.message).toMatch(/^confidential-client: /);
+  });
+
+  it('a token request waited for is a child of the caller’s active span (AsyncLocalStorage)', async () => {
+    const otel = telemetry();
+    context.setGlobalContextManager(new AsyncContextManager());
+    const client = mfp.client({ hooks: otel.hooks() });
+    const handler = otel.tracerProvider.getTracer('test').startSpan('GET /orders');
+    await context.with(trace.setSpan(ROOT_CONTEXT, handler), () => client.getToken());
+    handler.end();
+    const request = otel.spans().find((s) => s.name === 'POST');
+    expect(request?.spanContext().traceId).toBe(handler.spanContext().traceId);
+    expect(request?.parentSpanContext?.spanId).toBe(handler.spanContext().spanId);
   });
 
   it('a background renewal is a trace of its own, linked to the span that was active', async () => {
