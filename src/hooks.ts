@@ -8,6 +8,11 @@ export interface TokenRequestEvent {
   scope: readonly string[];
   /** 1 for the first attempt, 2 for the first retry, … */
   attempt: number;
+  /**
+   * How many HTTP requests this token request sent before this one: retries, and the request
+   * sent again with a server's DPoP nonce (OpenTelemetry's `http.request.resend_count`).
+   */
+  resend: number;
   /** Whether this request renews a token that is still valid (a background refresh). */
   background: boolean;
 }

@@ -84,6 +84,7 @@ describe('hooks', () => {
     const requests = events.onTokenRequest as TokenRequestEvent[];
     const responses = events.onTokenResponse as TokenResponseEvent[];
     expect(requests.map((r) => r.attempt)).toEqual([1, 2, 3]);
+    expect(requests.map((r) => r.resend)).toEqual([0, 1, 2]);
     expect(responses.map((r) => r.request)).toEqual(requests);
     expect(responses[0]?.request).toBe(requests[0]);
     expect(responses[0]?.status).toBe(503);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type Attributes,
   type Context,
@@ -27,9 +28,10 @@ import {
   type OpenTelemetryOptions,
   openTelemetryHooks,
 } from 'confidential-client/opentelemetry';
+import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MFP, SAMPLE, useEmulator } from './helpers/emulator.js';
-import { flush } from './helpers/token-server.js';
+import { flush, tokenResponse } from './helpers/token-server.js';
 
 const mfp = useEmulator();
 const TOKEN_URL = `${MFP}/mfp/api/az/v1/token`;
@@ -106,6 +108,32 @@ class StackContextManager implements ContextManager {
     return this;
   }
   disable(): this {
+    return this;
+  }
+}
+
+/** The active context across awaits, as the Node SDK's context manager keeps it. */
+class AsyncContextManager implements ContextManager {
+  readonly #storage = new AsyncLocalStorage<Context>();
+  active(): Context {
+    return this.#storage.getStore() ?? ROOT_CONTEXT;
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    return this.#storage.run(ctx, () => fn.call(thisArg, ...args));
+  }
+  bind<T>(_ctx: Context, target: T): T {
+    return target;
+  }
+  enable(): this {
+    return this;
+  }
+  disable(): this {
+    this.#storage.disable();
     return this;
   }
 }
@@ -289,6 +317,35 @@ describe('OpenTelemetry spans', () => {
     expect(failed?.events.map((e) => e.name)).toEqual(['exception']);
   });
 
+  it('a request sent again with a DPoP nonce is a span of its own, counted as a resend', async () => {
+    const otel = telemetry();
+    let n = 0;
+    mfp.server.use(
+      http.post(TOKEN_URL, () =>
+        ++n === 1
+          ? HttpResponse.json(
+              { error: 'use_dpop_nonce' },
+              { status: 400, headers: { 'dpop-nonce': 'n-1' } },
+            )
+          : tokenResponse({ tokenType: 'DPoP' }),
+      ),
+    );
+    const client = mfp.client({ hooks: otel.hooks(), dpop: true, retry: false });
+    await client.getToken();
+    const [nonce, sent] = otel.spans();
+    expect(otel.spans()).toHaveLength(2);
+    expect(nonce?.attributes).toMatchObject({
+      'http.response.status_code': 400,
+      'confidential_client.oauth.error': 'use_dpop_nonce',
+    });
+    expect(nonce?.attributes).not.toHaveProperty('http.request.resend_count');
+    expect(sent?.attributes).toMatchObject({
+      'http.request.resend_count': 1,
+      'http.response.status_code': 200,
+    });
+    expect(await otel.total('confidential_client.token.requests')).toBe(2);
+  });
+
   it('a refused request: status ERROR with the OAuth error, never the secret', async () => {
     const otel = telemetry();
     const client = mfp.client({ hooks: otel.hooks(), clientSecret: 'wrong-s3cret' });
@@ -311,6 +368,18 @@ describe('OpenTelemetry spans', () => {
     expect(span?.status.message).toMatch(/^confidential-client: /);
   });
 
+  it('a token request waited for is a child of the caller’s active span (AsyncLocalStorage)', async () => {
+    const otel = telemetry();
+    context.setGlobalContextManager(new AsyncContextManager());
+    const client = mfp.client({ hooks: otel.hooks() });
+    const handler = otel.tracerProvider.getTracer('test').startSpan('GET /orders');
+    await context.with(trace.setSpan(ROOT_CONTEXT, handler), () => client.getToken());
+    handler.end();
+    const request = otel.spans().find((s) => s.name === 'POST');
+    expect(request?.spanContext().traceId).toBe(handler.spanContext().traceId);
+    expect(request?.parentSpanContext?.spanId).toBe(handler.spanContext().spanId);
+  });
+
   it('a background renewal is a trace of its own, linked to the span that was active', async () => {
     const otel = telemetry();
     const hooks = otel.hooks();
@@ -321,6 +390,7 @@ describe('OpenTelemetry spans', () => {
       tokenUrl: TOKEN_URL,
       scope: [],
       attempt: 1,
+      resend: 0,
       background: true,
     };
     context.with(trace.setSpan(context.active(), caller), () => hooks.onTokenRequest?.(event));
@@ -339,6 +409,7 @@ describe('OpenTelemetry spans', () => {
       tokenUrl: 'https://user:pass@idp.example.com:8443/oauth2/token?code=k3y&tenant=t#frag',
       scope: [],
       attempt: 1,
+      resend: 0,
       background: false,
     };
     hooks.onTokenRequest?.(event);

@@ -94,7 +94,7 @@ export class ConsoleApi {
     const now = emulator.now();
     const { mode, runtime, tokenLifetime, adminClient, pushClient } = emulator.options;
     const tokens = emulator.issuedTokens();
-    const messages = emulator.pushMessages();
+    const messages = emulator.pushMessages({ last: LIST_LIMIT });
     return {
       now,
       mode,
@@ -124,21 +124,18 @@ export class ConsoleApi {
           })),
       },
       push: {
-        total: messages.length,
-        items: messages
-          .slice(-LIST_LIMIT)
-          .reverse()
-          .map(({ appId, messageId, clientId, body, bulk, receivedAt }) => ({
-            appId,
-            messageId,
-            clientId,
-            alert: (body.message as { alert?: unknown } | undefined)?.alert,
-            target: body.target,
-            settings: body.settings,
-            notificationType: body.notificationType,
-            bulk,
-            receivedAt,
-          })),
+        total: emulator.pushMessageCount,
+        items: messages.reverse().map(({ appId, messageId, clientId, body, bulk, receivedAt }) => ({
+          appId,
+          messageId,
+          clientId,
+          alert: (body.message as { alert?: unknown } | undefined)?.alert,
+          target: body.target,
+          settings: body.settings,
+          notificationType: body.notificationType,
+          bulk,
+          receivedAt,
+        })),
       },
       counters: emulator.counters(),
       history: emulator.counterHistory(),

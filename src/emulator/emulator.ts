@@ -261,12 +261,25 @@ export class MobileFirstEmulator {
   /**
    * Push messages accepted so far and not deleted (`DELETE …/messages/{id}`), oldest first:
    * copies, bodies included.
+   *
+   * @param options - `last`: only the newest `last` messages (still oldest first), so that a
+   *   caller who shows a few of many (the dev-server console) does not copy them all.
+   * @throws RangeError if `last` is not an integer ≥ 0.
    */
-  pushMessages(): RecordedPushMessage[] {
-    return this.#ctx.pushMessages.map((record) => ({
-      ...record,
-      body: structuredClone(record.body),
-    }));
+  pushMessages(options: { readonly last?: number } = {}): RecordedPushMessage[] {
+    const { last } = options;
+    if (last !== undefined && !(Number.isInteger(last) && last >= 0)) {
+      throw new RangeError('pushMessages({ last }): last must be an integer ≥ 0');
+    }
+    const records = this.#ctx.pushMessages;
+    return (
+      last === undefined ? records : records.slice(records.length - Math.min(last, records.length))
+    ).map((record) => ({ ...record, body: structuredClone(record.body) }));
+  }
+
+  /** How many push messages {@link pushMessages} holds, without copying them. */
+  get pushMessageCount(): number {
+    return this.#ctx.pushMessages.length;
   }
 
   /** Forgets the recorded push messages. */

@@ -111,7 +111,7 @@ export function openTelemetryHooks(options: OpenTelemetryOptions = {}): Hooks {
         'url.full': url,
         'confidential_client.token.renewal': event.background,
       };
-      if (event.attempt > 1) spanAttributes['http.request.resend_count'] = event.attempt - 1;
+      if (event.resend > 0) spanAttributes['http.request.resend_count'] = event.resend;
       if (event.scope.length > 0) {
         spanAttributes['confidential_client.token.scope'] = event.scope.join(' ');
       }

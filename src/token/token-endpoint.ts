@@ -29,6 +29,11 @@ interface Sending {
   readonly secrets: readonly string[];
 }
 
+/** A token request under way: its options, and how many HTTP requests it has sent so far. */
+interface InFlight extends TokenEndpointRequest {
+  sent: number;
+}
+
 /** What one HTTP request to the token endpoint got back, besides the token or the error. */
 interface Outcome {
   /** The answer's status, for `onTokenResponse`. */
@@ -127,11 +132,11 @@ export class TokenEndpoint {
     // it, and the client's signal keeps one listener however many requests run at once.
     const controller = new AbortController();
     const unsubscribe = onAbort(options.signal, (reason) => controller.abort(reason));
-    const request = { ...options, signal: controller.signal };
+    const request: InFlight = { ...options, signal: controller.signal, sent: 0 };
     return this.#request(request).finally(unsubscribe);
   }
 
-  async #request(request: TokenEndpointRequest): Promise<AccessToken> {
+  async #request(request: InFlight): Promise<AccessToken> {
     const server = await this.#options.server(request.signal);
     const { authenticator } = this.#options;
     const credentials = await authenticator.read();
@@ -154,7 +159,7 @@ export class TokenEndpoint {
   #withRetries(
     server: ServerMetadata,
     credentials: Credentials,
-    request: TokenEndpointRequest,
+    request: InFlight,
   ): Promise<AccessToken> {
     const { retry } = this.#options;
     const started = this.#options.now();
@@ -200,7 +205,7 @@ export class TokenEndpoint {
   async #attempt(
     server: ServerMetadata,
     credentials: Credentials,
-    request: TokenEndpointRequest,
+    request: InFlight,
     attempt: number,
   ): Promise<AccessToken> {
     const { authenticator } = this.#options;
@@ -241,7 +246,7 @@ export class TokenEndpoint {
   /** One HTTP request, counted and reported to the hooks. */
   async #counted(
     sending: Sending,
-    request: TokenEndpointRequest,
+    request: InFlight,
     attempt: number,
     outcome: Outcome,
   ): Promise<AccessToken> {
@@ -251,8 +256,10 @@ export class TokenEndpoint {
       tokenUrl: sending.tokenUrl,
       scope: request.scope,
       attempt,
+      resend: request.sent,
       background: request.background,
     };
+    request.sent++;
     observer.hook('onTokenRequest', event);
     if (!observer.listens('onTokenResponse')) return this.#send(sending, request, outcome);
     try {

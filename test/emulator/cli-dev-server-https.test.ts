@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
+import { startDevServer } from '../../src/dev-server/index.js';
+import { cli } from '../cli/cli-harness.js';
 import { fakeIo } from '../cli/fake-io.js';
 import { makeCa, makeServerCert } from '../helpers/tls.js';
 
@@ -97,5 +99,25 @@ describe('confidential-client dev-server --https', () => {
     const caOut = join(dir, 'missing-dir', 'ca.pem');
     expect(await run(['dev-server', '--port', '0', '--https', '--ca-out', caOut], io)).toBe(1);
     expect(err.join('\n')).toContain(`--ca-out: cannot write ${caOut} (ENOENT)`);
+  });
+});
+
+describe('confidential-client token against an HTTPS server with a private CA', () => {
+  it('fails with exit 4 saying to pass the CA, and works with NODE_EXTRA_CA_CERTS', async () => {
+    await using server = await startDevServer({ https: true });
+    const caFile = join(dir, 'token-ca.pem');
+    writeFileSync(caFile, server.ca as string);
+    const env = { MFP_SERVER_URL: server.url, MFP_CLIENT_ID: 'test', MFP_CLIENT_SECRET: 'test' };
+
+    const untrusted = await cli(['token'], { env });
+    expect(untrusted.code).toBe(4);
+    expect(untrusted.stderr).toContain('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    expect(untrusted.stderr).toContain('NODE_EXTRA_CA_CERTS');
+
+    const trusted = await cli(['token'], { env: { ...env, NODE_EXTRA_CA_CERTS: caFile } });
+    expect(trusted.stderr).toBe('');
+    expect(trusted.code).toBe(0);
+    expect(trusted.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/); // the JWT alone
+    expect(server.emulator.counters().tokenRequests).toBe(1);
   });
 });

@@ -94,6 +94,25 @@ describe.each(transports)('the console controls of the emulator over %s', (trans
     expect(h.emulator.issuedTokens().map((token) => token.revoked)).toEqual([true, true]);
   });
 
+  it('pushMessages({ last }) copies only the newest messages; pushMessageCount counts them all', async () => {
+    const token = await getToken(h, { scope: 'messages.write push.application.app' });
+    for (const alert of ['one', 'two', 'three']) {
+      await callWithToken(h, '/imfpush/v1/apps/app/messages', token, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: { alert } }),
+      });
+    }
+    const alerts = (messages: { body: Record<string, unknown> }[]) =>
+      messages.map((message) => (message.body.message as { alert: string }).alert);
+    expect(alerts(h.emulator.pushMessages({ last: 2 }))).toEqual(['two', 'three']);
+    expect(alerts(h.emulator.pushMessages({ last: 5 }))).toEqual(['one', 'two', 'three']);
+    expect(h.emulator.pushMessages({ last: 0 })).toEqual([]);
+    expect(h.emulator.pushMessageCount).toBe(3);
+    expect(() => h.emulator.pushMessages({ last: -1 })).toThrow(RangeError);
+    expect(() => h.emulator.pushMessages({ last: 1.5 })).toThrow('last must be an integer ≥ 0');
+  });
+
   it('counterHistory counts requests in five-second buckets over five minutes', async () => {
     const token = await getToken(h, { scope: 'accessRestricted' });
     await requestToken(h, { secret: 'wrong' });
