@@ -22,8 +22,10 @@ export const defaults = deepFreeze({
     maxCooldown: 30_000,
   },
   maxTokenResponseBytes: 1_048_576,
+  /** See {@link RefreshOptions.refreshBefore}. */
   refreshBefore: (lifetime: number) =>
     Math.min(5 * MINUTE, Math.max(0.2 * lifetime, Math.min(10_000, lifetime / 2))),
+  /** See {@link RefreshOptions.clockSkew}. */
   clockSkew: (lifetime: number) => Math.min(30_000, 0.05 * lifetime),
   autoRefresh: false,
   defaultExpiresIn: 300,
