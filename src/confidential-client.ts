@@ -293,6 +293,7 @@ export class ConfidentialClient implements AsyncDisposable {
     };
   }
 
+  /** What `util.inspect` (and `console.log`) shows: no secret and no token. */
   [INSPECT](): string {
     return `ConfidentialClient ${JSON.stringify(this.toJSON())}`;
   }

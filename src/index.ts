@@ -1,3 +1,12 @@
+/**
+ * `confidential-client`: OAuth 2.0 client-credentials tokens for back-ends. A
+ * {@link ConfidentialClient} gets, caches and renews tokens (one request per key at a time) and
+ * sends them with `client.fetch` and `client.ky`, recovering from a rejected token (401) and a
+ * missing scope (403 `insufficient_scope`) on its own. Runs wherever `fetch` does (Node ≥ 20, Bun,
+ * Deno, edge).
+ *
+ * @module confidential-client
+ */
 export type { GetTokenOptions } from './confidential-client.js';
 export { ConfidentialClient } from './confidential-client.js';
 export type { DiscoveryFailure, ErrorCode, TokenRequestErrorDetails } from './errors/index.js';

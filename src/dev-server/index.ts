@@ -3,7 +3,7 @@
  * `confidential-client/testing` but without the MSW handlers, so it loads where the optional peer
  * dependency `msw` is not installed (a dev-server process, a test setup without MSW).
  *
- * @module
+ * @module confidential-client/dev-server
  */
 
 export type {

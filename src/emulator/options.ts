@@ -138,6 +138,8 @@ export interface ResolvedEmulatorOptions {
   readonly invalidClientStatus: 400 | 401;
   readonly sampleResource: boolean;
   readonly ownSigningKey: boolean;
+  /** The emulator's clock, in epoch ms. */
   readonly now: () => number;
+  /** How the emulator waits (fault delays). */
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 }

@@ -10,7 +10,7 @@
  *
  * Re-exports only, by name.
  *
- * @module
+ * @module confidential-client/mobilefirst
  * @see https://mobilefirstplatform.ibmcloud.com/tutorials/en/foundation/8.0/authentication-and-security/confidential-clients/
  */
 

@@ -25,8 +25,10 @@ export const defaults = deepFreeze({
   /** The most bytes read of a discovery (metadata) document. */
   maxMetadataBytes: 524_288,
   clientAssertion: { audience: 'token_endpoint', lifetime: 60 },
+  /** See {@link RefreshOptions.refreshBefore}. */
   refreshBefore: (lifetime: number) =>
     Math.min(5 * MINUTE, Math.max(0.2 * lifetime, Math.min(10_000, lifetime / 2))),
+  /** See {@link RefreshOptions.clockSkew}. */
   clockSkew: (lifetime: number) => Math.min(30_000, 0.05 * lifetime),
   autoRefresh: false,
   defaultExpiresIn: 300,

@@ -139,6 +139,7 @@ export type BasicAuthEncoding = 'form' | 'plain';
  * @see https://undici.nodejs.org/#/docs/api/Dispatcher
  */
 export interface DispatcherLike {
+  /** Undici's `Dispatcher.dispatch`: its presence is all the client checks. */
   dispatch(...args: never[]): unknown;
 }
 

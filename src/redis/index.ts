@@ -20,7 +20,7 @@
  *
  * Node only (node:crypto). Re-exports only, by name.
  *
- * @module
+ * @module confidential-client/redis
  */
 
 export type { RedisSubscriberClient, RedisTokenStoreClient } from './redis-client.js';

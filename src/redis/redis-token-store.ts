@@ -257,6 +257,7 @@ export class RedisTokenStore implements TokenStore {
     };
   }
 
+  /** What `util.inspect` (and `console.log`) shows: no Redis credentials, key or token. */
   [INSPECT](): string {
     return `RedisTokenStore ${JSON.stringify(this.toJSON())}`;
   }

@@ -5,7 +5,7 @@
  * It is `confidential-client/dev-server` plus the MSW handlers, which need the optional peer
  * dependency `msw` (2.x). A test in test/emulator/ checks that the two export lists stay so.
  *
- * @module
+ * @module confidential-client/testing
  */
 
 // Through the package's public name, not a relative path: an entry point never reaches into

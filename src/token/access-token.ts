@@ -138,6 +138,7 @@ export class AccessToken {
     return `AccessToken(${this.tokenType}, scope="${this.scope.join(' ')}", expires ${new Date(this.expiresAt).toISOString()})`;
   }
 
+  /** What `util.inspect` (and `console.log`) shows: the same as {@link AccessToken.toString}, without the token. */
   [INSPECT](): string {
     return this.toString();
   }

@@ -100,6 +100,7 @@ export class ConfidentialClientEntry {
     return `ConfidentialClientEntry(${this.id}, allowedScope="${this.allowedScope.join(' ')}")`;
   }
 
+  /** What `util.inspect` (and `console.log`) shows: no secret. */
   [INSPECT](_depth: number, options: unknown, inspect?: (value: unknown, o: unknown) => string) {
     return typeof inspect === 'function'
       ? `ConfidentialClientEntry ${inspect(this.toJSON(), options)}`

@@ -19,8 +19,11 @@ export interface FastifyLikeRequest {
 
 /** The parts of a Fastify reply the hook writes. */
 export interface FastifyLikeReply {
+  /** Sets the status code. */
   code(statusCode: number): unknown;
+  /** Sets the headers (`WWW-Authenticate`, `Content-Type`). */
   headers(values: Record<string, string>): unknown;
+  /** Sends the body. */
   send(payload: string): unknown;
 }
 

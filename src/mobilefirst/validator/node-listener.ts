@@ -20,7 +20,9 @@ export interface NodeLikeRequest {
 /** The parts of a node:http response the middleware writes. */
 export interface NodeLikeResponse {
   readonly headersSent: boolean;
+  /** Writes the status and the headers (`WWW-Authenticate`, `Content-Type`). */
   writeHead(status: number, headers: Readonly<Record<string, string>>): unknown;
+  /** Writes the body and ends the response. */
   end(body: string): unknown;
 }
 

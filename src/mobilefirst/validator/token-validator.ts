@@ -256,6 +256,7 @@ export class TokenValidator implements AsyncDisposable {
     return { introspectionUrl: shownUrl(introspectionUrl), clientId: client.clientId, cacheSize };
   }
 
+  /** What `util.inspect` (and `console.log`) shows: no secret and no token. */
   [INSPECT](): string {
     return `TokenValidator ${JSON.stringify(this.toJSON())}`;
   }
