@@ -41,7 +41,7 @@ export type ClientAuthentication =
 /**
  * A credential, or a function that reads it (from a vault, a mounted file…). A function is called
  * at each token request, so a rotated credential is picked up without a restart; see
- * {@link ClientOptions.clientSecret}.
+ * {@link SecretOptions.clientSecret}.
  */
 export type CredentialSource<T> = T | (() => T | Promise<T>);
 
