@@ -76,7 +76,7 @@ const docs = [
 ];
 
 /** A process may run this long before it counts as hanging (a server or a timer left open). */
-const processTimeout = 15_000;
+const processTimeout = 30_000;
 const placeholderServerUrl = 'https://mfp.example.com';
 const cliServerUrls = [
   'http://localhost:9080',
