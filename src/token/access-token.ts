@@ -23,6 +23,24 @@ export type AccessTokenRecord = Omit<AccessTokenInit, 'scope'> & { scope: string
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
+ * What an access token may hold to travel in `Authorization: Bearer …`: visible ASCII. RFC 6750's
+ * `b64token` is stricter (`A–Z a–z 0–9 - . _ ~ + /`, then `=`), but servers issue opaque tokens with
+ * other visible characters that every HTTP stack sends fine; anything else would make every
+ * request with the token fail in `Headers`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+ * @internal
+ */
+export const HEADER_SAFE_TOKEN = /^[\x21-\x7E]+$/;
+
+/** The largest epoch ms a `Date` holds (ECMA-262 §21.4.1.22): beyond it `toISOString` throws. */
+const MAX_DATE_MS = 8.64e15;
+
+function isDateMs(value: unknown): value is number {
+  return typeof value === 'number' && Math.abs(value) <= MAX_DATE_MS;
+}
+
+/**
  * An OAuth 2.0 access token and what is known about it.
  *
  * The token itself is `accessToken` (or `authorization`, ready for the header). It never shows in
@@ -104,11 +122,14 @@ export class AccessToken {
       typeof r !== 'object' ||
       r === null ||
       typeof r.accessToken !== 'string' ||
+      // A stored value nobody could send (a store holding garbage) is no token: a miss.
+      !HEADER_SAFE_TOKEN.test(r.accessToken) ||
       typeof r.tokenType !== 'string' ||
       !Array.isArray(r.scope) ||
       !r.scope.every((s) => typeof s === 'string') ||
-      typeof r.expiresAt !== 'number' ||
-      typeof r.issuedAt !== 'number'
+      // Dates a Date can hold: a value beyond them would make toJSON and inspect throw.
+      !isDateMs(r.expiresAt) ||
+      !isDateMs(r.issuedAt)
     ) {
       return undefined;
     }

@@ -1,7 +1,7 @@
 import { jwtDecode } from 'jwt-decode';
 import { TokenResponseError } from '../errors/token-response-error.js';
 import { normalizeScope } from '../scope.js';
-import { AccessToken } from './access-token.js';
+import { AccessToken, HEADER_SAFE_TOKEN } from './access-token.js';
 
 /**
  * A successful token response as it travels on the wire (RFC 6749 §5.1). Only this module sees
@@ -36,16 +36,6 @@ export interface ParseContext {
   /** Called with a warning worth logging (e.g. clock skew). */
   warn?: ((message: string, details: Record<string, unknown>) => void) | undefined;
 }
-
-/**
- * What an access token may hold to travel in `Authorization: Bearer …`: visible ASCII. RFC 6750's
- * `b64token` is stricter (`A–Z a–z 0–9 - . _ ~ + /`, then `=`), but servers issue opaque tokens with
- * other visible characters that every HTTP stack sends fine; anything else would make every
- * request with the token fail in `Headers`.
- *
- * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
- */
-const VISIBLE_ASCII = /^[\x21-\x7E]+$/;
 
 /** The longest lifetime believed, in seconds (one year). */
 const MAX_LIFETIME_S = 365 * 24 * 3600;
@@ -88,7 +78,7 @@ export function parseTokenResponse(body: unknown, context: ParseContext): Access
       `the token response has ${describe(wire.access_token)} \`access_token\`; expected a non-empty string.`,
     );
   }
-  if (!VISIBLE_ASCII.test(wire.access_token)) {
+  if (!HEADER_SAFE_TOKEN.test(wire.access_token)) {
     // Never echo it: it is a credential, even when it is a broken one.
     throw fail(
       'access_token',
