@@ -316,7 +316,14 @@ export class TokenEndpoint {
         outcome.newNonce = nonce !== undefined && nonce !== proof?.nonce;
       }
       try {
-        return await this.#handle(response, request.scope, sentAt, tokenUrl, sending.secrets);
+        return await this.#handle(
+          response,
+          request.scope,
+          sentAt,
+          tokenUrl,
+          sending.secrets,
+          controller.signal,
+        );
       } catch (error) {
         // Ours (a typed answer) as it is; anything else came from reading the body: the
         // connection was reset or timed out mid-body, a network failure like one before the
@@ -345,11 +352,12 @@ export class TokenEndpoint {
     sentAt: number,
     tokenUrl: string,
     requestSecrets: readonly string[],
+    signal: AbortSignal,
   ): Promise<AccessToken> {
     const { status } = response;
     if (status >= 200 && status < 300) {
       const limit = this.#options.maxResponseBytes;
-      const text = await readBodyText(response, limit);
+      const text = await readBodyText(response, limit, signal);
       if (text === TOO_LARGE) {
         throw new TokenResponseError(
           'body',
@@ -391,7 +399,7 @@ export class TokenEndpoint {
       requestSecrets.length === 0
         ? this.#options.secrets
         : [...this.#options.secrets, ...requestSecrets];
-    throw await tokenRequestFailure(response, { tokenUrl, scope, now, secrets });
+    throw await tokenRequestFailure(response, { tokenUrl, scope, now, secrets, signal });
   }
 }
 

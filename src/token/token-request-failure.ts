@@ -46,6 +46,8 @@ export interface FailureContext {
   readonly now: () => number;
   /** Every form of the secret, scrubbed from every text field. */
   readonly secrets: readonly string[];
+  /** Aborts reading the error body (the attempt timed out or the client closed). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -90,7 +92,7 @@ export async function tokenRequestFailure(
 
   let text: string | typeof TOO_LARGE = '';
   try {
-    text = await readBodyText(response, MAX_ERROR_BODY_BYTES);
+    text = await readBodyText(response, MAX_ERROR_BODY_BYTES, context.signal);
   } catch {
     // An unreadable body leaves the status to speak.
   }

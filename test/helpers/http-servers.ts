@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { afterEach } from 'vitest';
 import type { DevServer } from '../../src/testing/index.js';
 import { serveEmulator, testClients } from './emulator-harness.js';
@@ -65,5 +65,44 @@ export function useDevServer() {
       return served.dev;
     },
     client: clients.client,
+  };
+}
+
+/**
+ * A raw TCP server on loopback, for what an HTTP server would not do: hang before the headers or
+ * mid-body, reset the connection, send garbage. `serve` gets each socket once its request head
+ * (up to the blank line) has arrived, and writes whatever it likes.
+ */
+export async function startRawServer(
+  serve: (socket: Socket, head: string) => void,
+): Promise<{ url: string; connections: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const state = { connections: 0 };
+  const server = createNetServer((socket) => {
+    state.connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let head = '';
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      serve(socket, head);
+    };
+    socket.on('data', onData);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get connections() {
+      return state.connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
