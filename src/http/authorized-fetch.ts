@@ -272,6 +272,9 @@ export class AuthorizedFetch {
     let { entry } = exchange;
     let token = exchange.token as AccessToken;
     let response = first;
+    // When the first 401 came, and whether a replay token older than it was dropped already.
+    let rejectedAt: number | undefined;
+    let olderDropped = false;
     for (;;) {
       // A challenge from another origin, reached through a redirect, is not about our token.
       if (this.#foreign.has(response)) return response;
@@ -285,9 +288,19 @@ export class AuthorizedFetch {
       );
       if (step.kind === 'none') return response;
       if (step.kind === 'rejected-again') {
+        const older = rejectedAt !== undefined && token.issuedAt < rejectedAt;
+        if (state.retokened && response.status === 401 && older && !olderDropped) {
+          // The re-token found a token requested before the 401 came (cached by another caller, or
+          // by another process): whatever revoked the first one (a revocation of every token) may
+          // have revoked it too, so its 401 says nothing about the resource. Drop it and replay,
+          // once, with a token requested after the 401.
+          olderDropped = true;
+          state.retokened = false;
+          continue;
+        }
         stats.rejectedAfterReplay++;
         // A brand-new token rejected too: spend the resource's re-token budget.
-        if (state.retokened && response.status === 401) {
+        if (state.retokened && response.status === 401 && !older) {
           this.#learned.rejectedNewToken(resource, token, this.#options.now());
         }
         return response;
@@ -311,6 +324,7 @@ export class AuthorizedFetch {
             return response;
           }
           state.retokened = true;
+          rejectedAt ??= now;
           // Drop the rejected token even when this request cannot be replayed, so that the next
           // one does not send it again.
           await this.#tokens.invalidate(token);

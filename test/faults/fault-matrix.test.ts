@@ -33,6 +33,8 @@ interface Run {
   foreignAuthorizations: string[];
   /** Bodies the resource received, in order. */
   bodies: string[];
+  /** Tokens a row's resource has revoked. */
+  revoked: string[];
 }
 
 interface Fault extends Expected {
@@ -40,7 +42,7 @@ interface Fault extends Expected {
   /** The token endpoint's answer to request `n` (1-based); default: a good token. */
   token?: (rec: Recorder, n: number) => Response | Promise<Response>;
   /** The resource's answer to request `n`; default: 200. */
-  resource?: (request: Request, n: number, rec: Recorder) => Response | Promise<Response>;
+  resource?: (request: Request, n: number, rec: Recorder, run: Run) => Response | Promise<Response>;
   options?: TestClientOptions;
   /** What the caller does; default: `client.getToken()`. */
   act?: (run: Run) => Promise<unknown>;
@@ -480,6 +482,29 @@ const FAULTS: Fault[] = [
     resourceRequests: 2,
   },
   {
+    // Every live token revoked at once (an operator, a key rotation) while a newer token than the
+    // one in flight is cached: the replay with the cached one meets a 401 too. That token was
+    // requested before the 401, so its rejection says nothing about the resource: one more
+    // re-token, the caller sees 200, and the resource's re-token budget is not spent.
+    name: 'every token revoked while a newer one is cached: the replay re-tokens once more',
+    resource: async (request, n, rec, run) => {
+      if (n === 1) {
+        await run.client.getToken({ forceRefresh: true });
+        await delay(100);
+        run.revoked.push(...rec.secrets.filter((s) => s.includes('LEAKCHECK')));
+      }
+      const presented = request.headers.get('authorization')?.replace('Bearer ', '') ?? '';
+      return run.revoked.includes(presented) ? bearer401()() : HttpResponse.json({});
+    },
+    act: async (run) => {
+      await run.client.getToken();
+      return run.client.fetch(RESOURCE);
+    },
+    outcome: 'status 200',
+    tokenRequests: 3,
+    resourceRequests: 3,
+  },
+  {
     name: 'resource 401 without a challenge, then 200',
     resource: (_r, n) => (n === 1 ? status(401)() : HttpResponse.json({})),
     act: fetchResource(),
@@ -675,6 +700,7 @@ describe('fault matrix (MSW, fake timers)', () => {
       }),
       foreignAuthorizations: [],
       bodies: [],
+      revoked: [],
     };
     srv.respond((_seen, n) => (fault.token ? fault.token(rec, n) : rec.issue()));
     srv.server.use(
@@ -682,7 +708,7 @@ describe('fault matrix (MSW, fake timers)', () => {
         counts.resource++;
         run.bodies.push(await request.clone().text());
         return fault.resource
-          ? fault.resource(request, counts.resource, rec)
+          ? fault.resource(request, counts.resource, rec, run)
           : HttpResponse.json({});
       }),
       http.all(FOREIGN, ({ request }) => {
