@@ -3,27 +3,25 @@
  * side with raw `fetch` in one run. BENCHMARKS.md explains how to read the output.
  *
  * 1. Throughput at concurrency 64 of `client.fetch` on a cached token vs `fetch` with a fixed
- *    `Authorization` header, in alternating rounds after a warm-up; target: median ratio ≥ 0.97.
+ *    `Authorization` header, in alternating rounds of 4,000 requests after a warm-up; target:
+ *    median ratio ≥ 0.97. First an A/A control (`fetch` against `fetch`, the same way) shows the
+ *    noise floor of the run. No GC is forced between rounds (only between sections): a forced
+ *    GC makes V8 drop optimized code, and each round would measure recompilation. CPU time is
+ *    reported for the main thread apart from the process's other threads.
  * 2. Token requests for 10,000 concurrent cold `client.fetch` calls on a new client; target: 1.
  * 3. Also: `client.ky` vs `ky` with a fixed header (information), and the 401 → new token →
  *    replay path (latency as information; 64 concurrent 401s must cause one token request).
- * 4. Also: what a DPoP proof per request costs over a stub fetch (information).
- * 5. Also: what `openTelemetryHooks()` costs a `client.fetch` over a stub fetch (information).
- *
- * Options: `--requests N` per round (400), `--rounds N` measured pairs (60), `--concurrency N`
- * (64), `--cold N` (10000), `--server process|in-process` (process), `--no-ky`, `--no-retoken`,
- * `--no-otel`, `--strict` (exit 1 when the throughput target is missed too, not only on a wrong count).
-}
-
  * 4. The Redis token store: `client.fetch` on a cached token with a RedisTokenStore vs with the
  *    memory store (target: median ratio ≥ 0.97), and a fleet of 8 processes (examples/fleet.ts)
  *    on one Redis: token requests on a cold start (target: 1) and with 2-second tokens for 6 s
  *    (target: one per refresh window).
+ * Also, without the network: the client's own cost over a stub fetch (1b), a time limit with a
+ * shared signal (1c), a DPoP proof per request (1d), `openTelemetryHooks()` (1e).
  *
- * Options: `--requests N` per round (400), `--rounds N` measured pairs (60), `--concurrency N`
- * (64), `--cold N` (10000), `--server process|in-process` (process), `--no-ky`, `--no-retoken`,
- * `--no-redis`, `--strict` (exit 1 when the throughput target is missed too, not only on a wrong
- * count).
+ * Options: `--requests N` per round (4000), `--rounds N` measured pairs (12; the A/A control and
+ * ky get half), `--concurrency N` (64), `--cold N` (10000), `--server process|in-process`
+ * (process), `--no-ky`, `--no-retoken`, `--no-otel`, `--no-redis`, `--strict` (exit 1 when the
+ * throughput target is missed too, not only on a wrong count).
  * @module
  */
 import { availableParallelism } from 'node:os';
@@ -40,16 +38,21 @@ import { measureTelemetryOverhead } from './telemetry.js';
 
 /** The whole run must end within four minutes, whatever happens. */
 const DEADLINE_MS = 240_000;
-/** No new measured pair of section 1 starts after this much time: the rest is for 2, 3 and 4. */
-const PAIRS_BUDGET_MS = 75_000;
+/**
+ * No new measured pair starts after these times from the start: the A/A control, then
+ * `client.fetch` vs `fetch`, then ky (section 1); the rest is for 2, 3 and 4.
+ */
+const AA_BUDGET_MS = 25_000;
+const AB_BUDGET_MS = 65_000;
+const PAIRS_BUDGET_MS = 85_000;
 /** Time for the measured pairs of section 4 (Redis store vs memory store). */
 const REDIS_PAIRS_BUDGET_MS = 25_000;
 const RATIO_TARGET = 0.97;
 
 const { values: args } = parseArgs({
   options: {
-    requests: { type: 'string', default: '400' },
-    rounds: { type: 'string', default: '60' },
+    requests: { type: 'string', default: '4000' },
+    rounds: { type: 'string', default: '12' },
     concurrency: { type: 'string', default: '64' },
     cold: { type: 'string', default: '10000' },
     server: { type: 'string', default: 'process' },
@@ -156,18 +159,24 @@ interface Comparison {
   readonly b: RoundResult[];
   /** Per pair: b's throughput / a's. */
   readonly ratios: number[];
-  /** Per pair: a's CPU time per request / b's (the CPU-bound throughput ratio). */
+  /** Per pair: a's CPU time per request / b's (the CPU-bound throughput ratio), all threads. */
   readonly cpuRatios: number[];
+  /** The same, main thread only (`NaN` where it cannot be read). */
+  readonly mainCpuRatios: number[];
   /** TCP connections the server accepted during each measured round. */
   readonly connections: number[];
 }
 
 /**
- * Alternating rounds of two sides (A B, B A, A B …) after one warm-up round each; a full GC and
- * a server-counter reset before every round, and a check that the server answered every request
- * of the round with 200. Adjacent rounds form a pair, so slow drift (other processes, CPU
- * frequency) cancels out in the pair's ratio, and the alternating order cancels any bias of
- * going first or second.
+ * Alternating rounds of two sides (A B, B A, A B …) after one warm-up round each; a server-counter
+ * reset before every round, and a check that the server answered every request of the round with
+ * 200. Adjacent rounds form a pair, so slow drift (other processes, CPU frequency) cancels out in
+ * the pair's ratio, and the alternating order cancels any bias of going first or second.
+ *
+ * One full GC before the comparison, none between its rounds: a forced full GC lets V8 discard
+ * optimized code, so the rounds after it measure recompilation (more of it for the side with
+ * more code on its path) rather than the steady state. Rounds are long (4,000 requests) so that
+ * the GCs V8 runs by itself fall on both sides alike.
  */
 async function compare(
   a: Side,
@@ -175,9 +184,16 @@ async function compare(
   rounds: number,
   budgetEnd = startedAt + PAIRS_BUDGET_MS,
 ): Promise<Comparison> {
-  const result: Comparison = { a: [], b: [], ratios: [], cpuRatios: [], connections: [] };
+  const result: Comparison = {
+    a: [],
+    b: [],
+    ratios: [],
+    cpuRatios: [],
+    mainCpuRatios: [],
+    connections: [],
+  };
+  collectGarbage();
   const round = async (side: Side): Promise<RoundResult> => {
-    collectGarbage();
     await control('/__reset');
     const measured = await runLoad(side.once, REQUESTS, CONCURRENCY);
     const stats = await serverStats();
@@ -189,7 +205,7 @@ async function compare(
   };
   console.info(
     `   #  order                    ${`${a.name} r/s`.padStart(13)}  ${`${b.name} r/s`.padStart(13)}` +
-      `   ratio   CPU µs/req ${a.name} / ${b.name}`,
+      `   ratio   CPU µs/req main thread (+ other threads) ${a.name} / ${b.name}`,
   );
   // Warm-up: JIT, connection pool, token cache.
   await round(a);
@@ -208,14 +224,20 @@ async function compare(
     result.b.push(rb);
     result.ratios.push(rb.perSecond / ra.perSecond);
     result.cpuRatios.push(ra.cpuMicros / rb.cpuMicros);
+    result.mainCpuRatios.push(ra.mainCpuMicros / rb.mainCpuMicros);
     const order = aFirst ? `${a.name} → ${b.name}` : `${b.name} → ${a.name}`;
     console.info(
       `  ${String(i + 1).padStart(2)}  ${order.padEnd(25)}${fmt(ra.perSecond, 0).padStart(13)}  ` +
         `${fmt(rb.perSecond, 0).padStart(13)}  ${fmt(rb.perSecond / ra.perSecond, 3).padStart(6)}` +
-        `   ${fmt(ra.cpuMicros, 0)} / ${fmt(rb.cpuMicros, 0)}`,
+        `   ${cpu(ra)} / ${cpu(rb)}`,
     );
   }
   return result;
+}
+
+/** CPU µs per request of a round: main thread (+ the other threads). */
+function cpu(r: RoundResult): string {
+  return `${fmt(r.mainCpuMicros, 0)} (+${fmt(r.otherCpuMicros, 0)})`;
 }
 
 /** Prints the medians of both sides, the median ratio and its spread; returns that ratio. */
@@ -223,11 +245,14 @@ function summarize(run: Comparison, a: string, b: string): number {
   const ratio = median(run.ratios);
   const side = (name: string, results: RoundResult[]) =>
     `${name} ${fmt(median(results.map((r) => r.perSecond)), 0)} r/s ` +
-    `(${fmt(median(results.map((r) => r.cpuMicros)), 0)} µs CPU/req)`;
+    `(${fmt(median(results.map((r) => r.mainCpuMicros)), 1)} µs main-thread CPU/req + ` +
+    `${fmt(median(results.map((r) => r.otherCpuMicros)), 1)} on other threads; event loop ` +
+    `${fmt(100 * median(results.map((r) => r.eventLoopUtilization)), 0)} % busy)`;
   console.info(
     `  median: ${side(a, run.a)}, ${side(b, run.b)}\n` +
       `  ratio ${b}/${a}: median ${fmt(ratio, 3)} [min ${fmt(Math.min(...run.ratios), 3)}, ` +
-      `max ${fmt(Math.max(...run.ratios), 3)}]; CPU ratio ${fmt(median(run.cpuRatios), 3)}; ` +
+      `max ${fmt(Math.max(...run.ratios), 3)}]; main-thread CPU ratio ` +
+      `${fmt(median(run.mainCpuRatios), 3)} (all threads ${fmt(median(run.cpuRatios), 3)}); ` +
       `new connections per round ${Math.min(...run.connections)}–${Math.max(...run.connections)}`,
   );
   return ratio;
@@ -249,13 +274,43 @@ async function throughput(): Promise<void> {
     name: 'client.fetch',
     once: async () => expectOk(await client.fetch(resourceUrl)),
   };
+  // A/A control: the same raw fetch on both sides. Its spread is the run's noise floor: an A/B
+  // difference smaller than it says nothing.
+  const rawAgain: Side = {
+    name: 'fetch′',
+    once: async () => expectOk(await fetch(resourceUrl, { headers: fixed })),
+  };
+  console.info(`1a. A/A control: fetch vs fetch, ${CONCURRENCY} in flight`);
+  const controlRun = await compare(
+    raw,
+    rawAgain,
+    Math.max(1, Math.ceil(ROUNDS / 2)),
+    startedAt + AA_BUDGET_MS,
+  );
+  const noise = summarize(controlRun, 'fetch', 'fetch′');
+  console.info('');
+  verdicts.push({
+    metric: `A/A control fetch′ / fetch req/s, median of ${controlRun.ratios.length} pairs`,
+    value: `${fmt(noise, 3)} [${fmt(Math.min(...controlRun.ratios), 3)}, ${fmt(Math.max(...controlRun.ratios), 3)}]`,
+    target: 'info (noise floor)',
+    pass: undefined,
+    correctness: false,
+  });
+
   console.info(`1. fetch vs client.fetch, cached token, ${CONCURRENCY} in flight`);
-  const fetchRun = await compare(raw, authorized, ROUNDS);
+  const fetchRun = await compare(raw, authorized, ROUNDS, startedAt + AB_BUDGET_MS);
   const ratio = summarize(fetchRun, 'fetch', 'client.fetch');
   console.info(`  token requests over all rounds: ${client.stats().tokenRequests}\n`);
   verdicts.push({
+    metric: `client.fetch / fetch main-thread CPU per request, median of ${fetchRun.ratios.length} pairs`,
+    value: fmt(1 / median(fetchRun.mainCpuRatios), 3),
+    target: 'info',
+    pass: undefined,
+    correctness: false,
+  });
+  verdicts.push({
     metric: `client.fetch / fetch req/s, median of ${fetchRun.ratios.length} pairs`,
-    value: fmt(ratio, 3),
+    value: `${fmt(ratio, 3)} [${fmt(Math.min(...fetchRun.ratios), 3)}, ${fmt(Math.max(...fetchRun.ratios), 3)}]`,
     target: `≥ ${RATIO_TARGET}`,
     pass: ratio >= RATIO_TARGET,
     correctness: false,
