@@ -1,7 +1,7 @@
 /**
  * The fault matrix of the Redis token store, against a real redis-server: Redis down, frozen,
  * restarted, holding garbage, and a lock whose holder died. Same columns as fault-matrix.test.ts,
- * plus the store's own log and counters; real timers with short Redis timeouts.
+ * plus the store's own log and counters; real timers, long Redis timeouts but where one is waited for.
  */
 import { expect, it } from 'vitest';
 import type { RedisTokenStore } from '../../src/redis/index.js';
@@ -41,6 +41,8 @@ interface RedisFault extends Expected {
   store?: Partial<ReturnType<RedisTokenStore['stats']>>;
   /** A line the store or client must have logged. */
   logged?: string;
+  /** The store's operationTimeout (ms): long, but for a row that waits for it. */
+  operationTimeout?: number;
 }
 
 const FAULTS: RedisFault[] = [
@@ -55,6 +57,7 @@ const FAULTS: RedisFault[] = [
   {
     name: 'Redis frozen (answers nothing): operationTimeout, then its own token',
     before: async () => redis.server.pause(),
+    operationTimeout: 200,
     outcome: 'token',
     tokenRequests: 1,
     store: { outages: 1 },
@@ -114,7 +117,7 @@ describeWithRedis('fault matrix of the Redis token store', () => {
     srv.respond(() => rec.issue());
     const store = await redis.store({
       logger: rec.logger,
-      operationTimeout: 100,
+      operationTimeout: fault.operationTimeout ?? 2_000,
       lockTtl: 300,
       waitTimeout: 2_000,
     });
