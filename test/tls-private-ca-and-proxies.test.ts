@@ -130,7 +130,9 @@ describe('a server with a private CA', () => {
     expectTypeOf<ProxyAgent>().toExtend<DispatcherLike>();
     expectTypeOf<EnvHttpProxyAgent>().toExtend<DispatcherLike>();
     expectTypeOf<HttpsAgent>().not.toExtend<DispatcherLike>();
-    expectTypeOf<ClientOptions['dispatcher']>().toEqualTypeOf<DispatcherLike | undefined>();
+    expectTypeOf<ClientOptions['dispatcher']>().toEqualTypeOf<
+      DispatcherLike | (() => DispatcherLike | Promise<DispatcherLike>) | undefined
+    >();
   });
 
   it('refuses a dispatcher that is not an undici one, and a typo of the key', () => {

@@ -272,6 +272,7 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
       assertion,
       now,
       secrets,
+      dispatcher: typeof dispatcher === 'function' ? dispatcher : undefined,
     },
     endpoint: {
       tokenParams,

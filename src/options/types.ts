@@ -444,9 +444,14 @@ export interface ClientOptions {
    * certificate (mutual TLS). Sent as `init.dispatcher`, which Node's global `fetch` and undici's
    * `fetch` read; a request's own `init.dispatcher` wins. Node only: Bun and Deno ignore it (give
    * them a `fetch` that sets their own TLS options). The client never closes it.
+   *
+   * A function (sync or async) is called for every request instead: return a new dispatcher when
+   * the client certificate or the CA rotates, and the client uses it from the next request on,
+   * without a restart. After an `invalid_client` answer it is called once more, and a different
+   * dispatcher gets one more try (as a rotated `clientSecret` does).
    * @default none: the runtime's global dispatcher
    */
-  dispatcher?: DispatcherLike | undefined;
+  dispatcher?: CredentialSource<DispatcherLike> | undefined;
   /**
    * The clock, in epoch ms. Inject one in tests.
    * @default Date.now

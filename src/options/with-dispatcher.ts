@@ -6,7 +6,10 @@
  * @module
  */
 import { ConfigurationError } from '../errors/configuration-error.js';
-import type { DispatcherLike } from './types.js';
+import type { CredentialSource, DispatcherLike } from './types.js';
+
+const NOT_A_DISPATCHER =
+  "must be an undici Dispatcher (Agent, ProxyAgent, EnvHttpProxyAgent…); a node:http(s) Agent does not work with fetch: undici's new Agent({ connect: { ca, cert, key } }) takes the same TLS options.";
 
 /**
  * Checks the `dispatcher` option.
@@ -16,13 +19,31 @@ import type { DispatcherLike } from './types.js';
  * @throws {ConfigurationError} When it is not an undici dispatcher (a `node:https` Agent is the
  *   likely mistake: fetch does not use those).
  */
-export function resolveDispatcher(value: unknown): DispatcherLike | undefined {
-  if (value === undefined) return undefined;
+export function resolveDispatcher(value: unknown): CredentialSource<DispatcherLike> | undefined {
+  if (value === undefined || typeof value === 'function') {
+    return value as CredentialSource<DispatcherLike> | undefined;
+  }
+  return checkDispatcher(value, 'dispatcher');
+}
+
+/**
+ * Reads the dispatcher to use now: the one given, or what the function gives.
+ *
+ * @param source - The `dispatcher` option.
+ * @returns The dispatcher.
+ * @throws {ConfigurationError} When the function gave something else (never shown).
+ */
+export async function readDispatcher(
+  source: CredentialSource<DispatcherLike>,
+): Promise<DispatcherLike> {
+  return typeof source === 'function'
+    ? checkDispatcher(await source(), 'dispatcher() (its result)')
+    : source;
+}
+
+function checkDispatcher(value: unknown, option: string): DispatcherLike {
   if (typeof (value as Partial<DispatcherLike> | null)?.dispatch !== 'function') {
-    throw new ConfigurationError(
-      'dispatcher',
-      "must be an undici Dispatcher (Agent, ProxyAgent, EnvHttpProxyAgent…); a node:http(s) Agent does not work with fetch: undici's new Agent({ connect: { ca, cert, key } }) takes the same TLS options.",
-    );
+    throw new ConfigurationError(option, NOT_A_DISPATCHER);
   }
   return value as DispatcherLike;
 }
@@ -34,10 +55,21 @@ export function resolveDispatcher(value: unknown): DispatcherLike | undefined {
  * @param dispatcher - The dispatcher for `init.dispatcher`.
  * @returns The wrapped fetch.
  */
-export function withDispatcher(fetchImpl: typeof fetch, dispatcher: DispatcherLike): typeof fetch {
+export function withDispatcher(
+  fetchImpl: typeof fetch,
+  dispatcher: CredentialSource<DispatcherLike>,
+): typeof fetch {
+  const own = (init: RequestInit | undefined) => init !== undefined && 'dispatcher' in init;
+  if (typeof dispatcher === 'function') {
+    // Read for every request: a rotated certificate or CA is used from the next one on.
+    return async (input, init) =>
+      fetchImpl(
+        input,
+        own(init)
+          ? init
+          : ({ ...init, dispatcher: await readDispatcher(dispatcher) } as RequestInit),
+      );
+  }
   return (input, init) =>
-    fetchImpl(
-      input,
-      init !== undefined && 'dispatcher' in init ? init : ({ ...init, dispatcher } as RequestInit),
-    );
+    fetchImpl(input, own(init) ? init : ({ ...init, dispatcher } as RequestInit));
 }

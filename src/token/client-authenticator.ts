@@ -9,8 +9,10 @@ import type {
   BasicAuthEncoding,
   ClientAuthentication,
   CredentialSource,
+  DispatcherLike,
   PrivateKeyInput,
 } from '../options/types.js';
+import { readDispatcher } from '../options/with-dispatcher.js';
 import {
   importSigningKey,
   JWT_BEARER_ASSERTION,
@@ -34,6 +36,11 @@ export interface ClientAuthenticatorConfig {
   readonly basicAuthEncoding: BasicAuthEncoding;
   readonly clientSecret: CredentialSource<string> | undefined;
   readonly privateKey: CredentialSource<PrivateKeyInput> | undefined;
+  /**
+   * The `dispatcher` option when it is a function: the client certificate (mutual TLS) or CA it
+   * carries may rotate, so it counts as a credential read at each token request.
+   */
+  readonly dispatcher?: (() => DispatcherLike | Promise<DispatcherLike>) | undefined;
   readonly assertion: {
     readonly alg: string | undefined;
     readonly kid: string | undefined;
@@ -56,6 +63,8 @@ export interface ClientAuthenticatorConfig {
 export interface Credentials {
   readonly secret: string | undefined;
   readonly privateKey: PrivateKeyInput | undefined;
+  /** The dispatcher read, when the option is a function (compared by identity). */
+  readonly dispatcher?: DispatcherLike | undefined;
 }
 
 /** What {@link ClientAuthenticator.apply} put on a request, besides the form parameters. */
@@ -90,7 +99,8 @@ export class ClientAuthenticator {
   get rotating(): boolean {
     return (
       typeof this.#config.clientSecret === 'function' ||
-      typeof this.#config.privateKey === 'function'
+      typeof this.#config.privateKey === 'function' ||
+      this.#config.dispatcher !== undefined
     );
   }
 
@@ -101,11 +111,12 @@ export class ClientAuthenticator {
    * @throws {ConfigurationError} A function returned no usable value (it is never shown).
    */
   async read(): Promise<Credentials> {
-    const { clientSecret, privateKey } = this.#config;
+    const { clientSecret, privateKey, dispatcher } = this.#config;
     const secret =
       typeof clientSecret === 'function' ? this.#checkSecret(await clientSecret()) : clientSecret;
     const key = typeof privateKey === 'function' ? checkKey(await privateKey()) : privateKey;
-    return { secret, privateKey: key };
+    if (dispatcher === undefined) return { secret, privateKey: key };
+    return { secret, privateKey: key, dispatcher: await readDispatcher(dispatcher) };
   }
 
   /**
@@ -116,7 +127,11 @@ export class ClientAuthenticator {
    * @returns `true` when a retry with `after` may succeed where `before` failed.
    */
   changed(before: Credentials, after: Credentials): boolean {
-    return before.secret !== after.secret || !sameKey(before.privateKey, after.privateKey);
+    return (
+      before.secret !== after.secret ||
+      !sameKey(before.privateKey, after.privateKey) ||
+      before.dispatcher !== after.dispatcher
+    );
   }
 
   /**
