@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: the public class, and most of it is the TSDoc of its methods; what it
+// does is wire the parts (options, discovery, DPoP, token manager, authorized fetch) and delegate.
+
 import ky from 'ky';
 import { DpopProver } from './dpop/dpop-prover.js';
 import { ClientClosedError } from './errors/client-closed-error.js';
@@ -68,6 +71,8 @@ export class ConfidentialClient implements AsyncDisposable {
   readonly #discovery: Discovery | undefined;
   /** With the `dpop` option: the key and the proofs. */
   readonly #dpop: DpopProver | undefined;
+  /** Aborted by `close()`: ends a metadata read the DPoP key waits on. */
+  readonly #closing = new AbortController();
   #ky: AuthorizedKyInstance | undefined;
 
   /**
@@ -145,7 +150,7 @@ export class ConfidentialClient implements AsyncDisposable {
     if (this.#manager.closed) return Promise.reject(new ClientClosedError());
     // With DPoP, the first call makes the key ready (generated or imported) before anything else.
     if (this.#dpop !== undefined && !this.#dpop.ready) {
-      return this.#dpop.prepare().then(() => this.#authorizedFetch.fetch(input, init));
+      return this.#prepareDpop(this.#dpop).then(() => this.#authorizedFetch.fetch(input, init));
     }
     return this.#authorizedFetch.fetch(input, init);
   }
@@ -237,7 +242,7 @@ export class ConfidentialClient implements AsyncDisposable {
    */
   getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
     if (this.#dpop !== undefined && !this.#dpop.ready) {
-      return this.#dpop.prepare().then(() => this.getToken(options));
+      return this.#prepareDpop(this.#dpop).then(() => this.getToken(options));
     }
     let entry: ScopeEntry;
     try {
@@ -276,6 +281,7 @@ export class ConfidentialClient implements AsyncDisposable {
    */
   async close(): Promise<void> {
     this.#manager.close();
+    this.#closing.abort(new ClientClosedError());
   }
 
   /** `await using client = new ConfidentialClient(…)` closes it at the end of the scope. */
@@ -296,6 +302,29 @@ export class ConfidentialClient implements AsyncDisposable {
   /** What `util.inspect` (and `console.log`) shows: no secret and no token. */
   [INSPECT](): string {
     return `ConfidentialClient ${JSON.stringify(this.toJSON())}`;
+  }
+
+  /**
+   * Makes the DPoP key ready, once: with `issuer`, after the metadata is read, so that a generated
+   * key uses an algorithm the server lists in `dpop_signing_alg_values_supported` (a given key
+   * or alg the server does not list is used anyway, with one warning).
+   */
+  #prepareDpop(dpop: DpopProver): Promise<void> {
+    const metadata =
+      this.#discovery === undefined
+        ? Promise.resolve(this.#options.metadata)
+        : this.#discovery.get(this.#closing.signal);
+    return metadata.then(async (server) => {
+      const supported = server?.dpopSigningAlgs;
+      await dpop.prepare(supported);
+      const alg = dpop.alg as string;
+      if (supported !== undefined && supported.length > 0 && !supported.includes(alg)) {
+        this.#observer.warnOnce(
+          'dpop alg',
+          `the server lists ${supported.slice(0, 10).join(', ')} in dpop_signing_alg_values_supported, not ${alg}, the algorithm of the dpop key: it may refuse the proofs (invalid_dpop_proof).`,
+        );
+      }
+    });
   }
 
   #scopeEntry(scope: ScopeInput | undefined, resource?: ResourceInput): ScopeEntry {

@@ -468,3 +468,39 @@ describe('DPoP on the server side of the tests', () => {
     expect(SERVER).toBe(new URL(API).origin);
   });
 });
+
+describe('DPoP and the server’s metadata (dpop_signing_alg_values_supported)', () => {
+  const metadata = (algs: string[]) => ({
+    issuer: SERVER,
+    token_endpoint: TOKEN_URL,
+    dpop_signing_alg_values_supported: algs,
+  });
+
+  it('a generated key uses the first algorithm of ours the server lists', async () => {
+    const client = newClient({
+      serverUrl: undefined,
+      issuer: SERVER,
+      metadata: metadata(['RS256', 'ES384']),
+      dpop: true,
+    });
+    await client.getToken();
+    expect(state.tokenRequests[0]?.proof?.header.alg).toBe('ES384');
+  });
+
+  it('a given key the server does not list is used, with one warning', async () => {
+    const { lines, logger } = capturingLogger();
+    const client = newClient({
+      serverUrl: undefined,
+      issuer: SERVER,
+      metadata: metadata(['EdDSA']),
+      dpop: await privateJwk('ES256'),
+      logger,
+    });
+    await client.getToken();
+    await client.fetch(`${API}/a`);
+    expect(state.tokenRequests[0]?.proof?.header.alg).toBe('ES256');
+    expect(
+      lines.filter(([level, m]) => level === 'warn' && /dpop_signing_alg_values_supported/.test(m)),
+    ).toHaveLength(1);
+  });
+});

@@ -55,7 +55,8 @@ export interface DpopOptions {
    * The JWS algorithm of the proofs. With a given key it must fit the key (an RSA key may use
    * `RS*` or `PS*`).
    * @default the key's own (`ES256` for a P-256 key, `EdDSA` for Ed25519, `RS256` for RSA, the
-   *   JWK's `alg` when it has one); `ES256` for a generated key
+   *   JWK's `alg` when it has one); for a generated key `ES256`, or with `issuer` the first of
+   *   these the server lists in `dpop_signing_alg_values_supported`
    */
   alg?: DpopAlgorithm | undefined;
 }

@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfidentialClient, type ConfidentialClientOptions } from '../../src/index.js';
 import {
   type ResourceServerHandle,
+  startOidcProvider,
   startResourceServer,
   useOidcProvider,
 } from '../helpers/oidc-provider.js';
@@ -184,5 +185,37 @@ describe('DPoP against oidc-provider, nonces required', () => {
     expect((introspection.cnf as { jkt: string }).jkt).toBe(
       await calculateJwkThumbprint(publicJwk as JWK, 'sha256'),
     );
+  });
+
+  it('with issuer: a generated key uses an algorithm the discovered metadata lists', async () => {
+    const eddsaOnly = await startOidcProvider({
+      clients: [
+        {
+          client_id: 'dpop-client',
+          client_secret: SECRET,
+          scope: 'api:read',
+          dpop_bound_access_tokens: true,
+        },
+      ],
+      features: { introspection: true, dPoP: { requireNonce: true } },
+      configure: (configuration) => {
+        const jwa = configuration.enabledJWA as Record<string, unknown>;
+        jwa.dPoPSigningAlgValues = ['EdDSA'];
+      },
+    });
+    open.push(eddsaOnly);
+    const c = new ConfidentialClient({
+      issuer: eddsaOnly.issuer,
+      clientId: 'dpop-client',
+      clientSecret: SECRET,
+      dpop: true,
+    });
+    open.push(c);
+    const token = await c.getToken();
+    expect(token.tokenType).toBe('DPoP');
+    const proof = String(eddsaOnly.tokenRequests().at(-1)?.headers.dpop);
+    expect(decodeProtectedHeader(proof).alg).toBe('EdDSA');
+    const introspection = await eddsaOnly.introspect(token.accessToken);
+    expect((introspection.cnf as { jkt: string }).jkt).toBe(await thumbprintOf(proof));
   });
 });
