@@ -114,6 +114,19 @@ function ok(records: readonly CallRecord[]): number {
   return records.filter((r) => r.status === 200).length;
 }
 
+/** An error in one line: its message and its cause's code, if any. */
+function describe(error: unknown): string {
+  const e = error as {
+    message?: string;
+    code?: string;
+    cause?: { code?: string; message?: string };
+  };
+  const code = e.code ?? e.cause?.code ?? '';
+  return `${String(e.message ?? error)
+    .split('\n')[0]
+    ?.slice(0, 100)}${code === '' ? '' : ` (${code})`}`;
+}
+
 function fmt(n: number, digits = 0): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '–';
 }
@@ -173,6 +186,14 @@ async function steady(concurrency: number, requests: number): Promise<void> {
     `steady c=${concurrency}: req/s ÷ raw fetch (median of ${P.steadyCycles})`,
     ...peerNames.map((name) => fmt(median(ratios.get(name) ?? []), 3)),
   );
+  const baseCpu = median(mainCpu.get('fetch') ?? []);
+  row(
+    `steady c=${concurrency}: main-thread CPU µs/req (÷ raw fetch)`,
+    ...peerNames.map((name) => {
+      const value = median(mainCpu.get(name) ?? []);
+      return `${fmt(value)} (${fmt(value / baseCpu, 2)})`;
+    }),
+  );
 }
 
 /** `P.storm` calls started in one synchronous loop on a new contender: token requests. */
@@ -187,8 +208,15 @@ async function cold(): Promise<void> {
     await withPeer(name, async (peer) => {
       await control(origin, '/__reset');
       const t0 = performance.now();
+      const errors = new Map<string, number>();
       const statuses = await Promise.all(
-        Array.from({ length: P.storm }, () => peer.call('/resource').catch(() => 0)),
+        Array.from({ length: P.storm }, () =>
+          peer.call('/resource').catch((error: unknown) => {
+            const text = describe(error);
+            errors.set(text, (errors.get(text) ?? 0) + 1);
+            return 0;
+          }),
+        ),
       );
       const ms = performance.now() - t0;
       const stats = await serverStats(origin);
@@ -196,6 +224,7 @@ async function cold(): Promise<void> {
       console.info(
         `  ${name.padEnd(14)} ${stats.tokenRequests} token requests, ${good}/${P.storm} OK, ${fmt(ms)} ms`,
       );
+      for (const [text, n] of errors) console.info(`    ${n} × ${text}`);
       counts.push(`${stats.tokenRequests}${good === P.storm ? '' : ` (${P.storm - good} failed)`}`);
     });
   }
@@ -367,7 +396,10 @@ async function fleet(): Promise<void> {
       const message = (child: (typeof children)[number]) =>
         new Promise<unknown>((resolve, reject) => {
           child.once('message', resolve);
-          child.once('exit', (code) => reject(new Error(`bench: fleet worker exited (${code})`)));
+          // The answer may be delivered just after the exit: give it a moment before failing.
+          child.once('exit', (code) =>
+            setTimeout(() => reject(new Error(`bench: fleet worker exited (${code})`)), 2_000),
+          );
         });
       await Promise.all(children.map(message));
       await control(origin, '/__reset');

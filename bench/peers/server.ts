@@ -130,7 +130,8 @@ async function start(): Promise<string> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    // A deep accept queue: the cold storm opens thousands of connections at once.
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => resolve());
   });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
