@@ -25,6 +25,8 @@ export interface Peer {
   readonly name: string;
   /** One request to `origin + path`, body read; the status the caller sees (throws on failure). */
   call(path: string): Promise<number>;
+  /** What the Redis store counted (`ours redis` only), for the renewal scenario's line. */
+  storeStats?(): unknown;
   close(): Promise<void>;
 }
 
@@ -175,6 +177,7 @@ export async function createPeer(name: PeerName, context: PeerContext): Promise<
           name === 'ours ky'
             ? async (path) => read(await api.get(origin + path))
             : async (path) => read(await client.fetch(origin + path)),
+        ...(store === undefined ? {} : { storeStats: () => store.stats() }),
         close: async () => {
           await client.close();
           await store?.close();

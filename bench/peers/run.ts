@@ -279,6 +279,12 @@ async function renewal(): Promise<void> {
             `${failures} failed, ${waited} waited on a token round trip; p99 ${fmt(percentile(inWindow, 99), 1)} ms ` +
             `in renewal windows (${inWindow.length} calls) vs ${fmt(percentile(steadyLatencies, 99), 1)} ms steady`,
         );
+        if (peer.storeStats !== undefined) {
+          const counted = Object.entries(peer.storeStats() as Record<string, unknown>)
+            .filter(([, value]) => typeof value === 'number' && value > 0)
+            .map(([key, value]) => `${key} ${value}`);
+          console.info(`    store: ${counted.join(', ')}`);
+        }
         cells.tokens.push(String(stats.tokenRequests));
         cells.failures.push(String(failures));
         cells.waited.push(`${waited} (${fmt((100 * waited) / records.length, 1)} %)`);
