@@ -13,7 +13,12 @@ const peer = await createPeer(env('PEER') as PeerName, {
   redisNamespace: env('REDIS_NAMESPACE'),
 });
 process.send?.('ready');
-process.once('message', async () => {
+// `on`, not `once`: a 'message' listener keeps the IPC channel, hence the process, alive while
+// the calls run (without one, a process whose sockets are all idle-unref'd could end early).
+let started = false;
+process.on('message', async () => {
+  if (started) return;
+  started = true;
   let calls = 0;
   let failures = 0;
   const why = new Map<string, number>();

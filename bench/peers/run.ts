@@ -205,6 +205,10 @@ async function cold(): Promise<void> {
       counts.push('–');
       continue;
     }
+    // The sockets of the contender before (thousands, for one without single-flight) stay open
+    // until their idle timeout (4 s in undici, 5 s in Node's http agent): let them go first, or
+    // this one runs out of file descriptors (EMFILE) for no fault of its own.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
     await withPeer(name, async (peer) => {
       await control(origin, '/__reset');
       const t0 = performance.now();
@@ -407,27 +411,33 @@ async function fleet(): Promise<void> {
             setTimeout(() => reject(new Error(`bench: fleet worker exited (${code})`)), 2_000),
           );
         });
-      await Promise.all(children.map(message));
-      await control(origin, '/__reset');
-      const results = children.map(message) as Promise<{
-        calls: number;
-        failures: number;
-        why: Record<string, number>;
-      }>[];
-      for (const child of children) child.send('go');
-      const done = await Promise.all(results);
-      const stats = await serverStats(origin);
-      const calls = done.reduce((sum, r) => sum + r.calls, 0);
-      const failures = done.reduce((sum, r) => sum + r.failures, 0);
-      const why = new Map<string, number>();
-      for (const r of done) {
-        for (const [k, n] of Object.entries(r.why)) why.set(k, (why.get(k) ?? 0) + n);
+      try {
+        await Promise.all(children.map(message));
+        await control(origin, '/__reset');
+        const results = children.map(message) as Promise<{
+          calls: number;
+          failures: number;
+          why: Record<string, number>;
+        }>[];
+        for (const child of children) child.send('go');
+        const done = await Promise.all(results);
+        const stats = await serverStats(origin);
+        const calls = done.reduce((sum, r) => sum + r.calls, 0);
+        const failures = done.reduce((sum, r) => sum + r.failures, 0);
+        const why = new Map<string, number>();
+        for (const r of done) {
+          for (const [k, n] of Object.entries(r.why)) why.set(k, (why.get(k) ?? 0) + n);
+        }
+        console.info(
+          `  ${name.padEnd(14)} ${calls} calls, ${stats.tokenRequests} token requests, ${failures} failed` +
+            (why.size === 0 ? '' : ` (${[...why].map(([k, n]) => `${n} × ${k}`).join(', ')})`),
+        );
+        cells.push(`${stats.tokenRequests}${failures === 0 ? '' : ` (${failures} failed)`}`);
+      } catch (error) {
+        for (const child of children) child.kill();
+        console.info(`  ${name.padEnd(14)} ${describe(error)}`);
+        cells.push('error');
       }
-      console.info(
-        `  ${name.padEnd(14)} ${calls} calls, ${stats.tokenRequests} token requests, ${failures} failed` +
-          (why.size === 0 ? '' : ` (${[...why].map(([k, n]) => `${n} × ${k}`).join(', ')})`),
-      );
-      cells.push(`${stats.tokenRequests}${failures === 0 ? '' : ` (${failures} failed)`}`);
     }
   } finally {
     await control(origin, '/__config?expiresIn=3600');
