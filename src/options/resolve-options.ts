@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: one pass over every option of the client, whose order matters (an
+// option checked against another), and the narrow configuration of each part built from it. Option
+// groups with rules of their own live apart: resolve-authentication, -dpop, -retry, -scope.
 /**
  * `resolveOptions`: fills in every default, checks every option (naming the one that is wrong and
  * the nearest valid key for a typo), and hands each part of the client the narrow configuration
@@ -18,29 +21,16 @@ import type { TokenManagerConfig } from '../token/token-manager.js';
 import type { TokenStore } from '../token/token-store.js';
 import { defaults } from './defaults.js';
 import { resolveOrigins, resolveTokenUrl } from './network-policy.js';
-import {
-  CLIENT_ASSERTION_KEYS,
-  HOOK_KEYS,
-  OPTION_KEYS,
-  REFRESH_KEYS,
-  REPLAY_KEYS,
-} from './option-keys.js';
+import { HOOK_KEYS, OPTION_KEYS, REFRESH_KEYS, REPLAY_KEYS } from './option-keys.js';
+import { credential, resolveAuthentication } from './resolve-authentication.js';
 import { type ResolvedDpop, resolveDpop } from './resolve-dpop.js';
 import { resolveResource } from './resolve-resource.js';
 import { resolveRetry } from './resolve-retry.js';
 import { resolveScope } from './resolve-scope.js';
-import type {
-  ClientAssertionOptions,
-  ClientAuthentication,
-  ConfidentialClientOptions,
-  CredentialSource,
-  PrivateKeyInput,
-  ReplayOptions,
-} from './types.js';
+import type { ConfidentialClientOptions, ReplayOptions } from './types.js';
 import {
   durationFn,
   nonNegativeNumber,
-  oneOf,
   optionalBoolean,
   positiveNumber,
   rejectUnknownKeys,
@@ -84,8 +74,6 @@ export interface ResolvedOptions {
   readonly dpop: ResolvedDpop | undefined;
 }
 
-const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
-
 const RESERVED_PARAMS = new Set([
   'grant_type',
   'scope',
@@ -94,15 +82,6 @@ const RESERVED_PARAMS = new Set([
   'client_assertion',
   'client_assertion_type',
 ]);
-
-const METHODS = [
-  'client_secret_basic',
-  'client_secret_post',
-  'client_secret_jwt',
-  'private_key_jwt',
-  'tls_client_auth',
-  'self_signed_tls_client_auth',
-] as const;
 
 /**
  * Fills in defaults and validates every option, naming the one that is wrong. Never mutates
@@ -127,56 +106,16 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
   const tokenUrl = resolveTokenUrl(options, allowInsecureHttp);
   const issuer = options.issuer !== undefined ? tokenUrl : undefined;
   const clientId = credential(options.clientId, 'clientId');
-  const method =
-    options.clientAuthentication === undefined
-      ? undefined
-      : oneOf(options.clientAuthentication, 'clientAuthentication', METHODS, 'client_secret_basic');
-  const privateKey = resolvePrivateKey(options.privateKey);
-  const usesKey =
-    method === 'private_key_jwt' || (method === undefined && privateKey !== undefined);
-  if (method === 'private_key_jwt' && privateKey === undefined) {
-    throw new ConfigurationError('privateKey', 'is required for private_key_jwt.');
-  }
-  if (method === undefined && privateKey !== undefined && options.clientSecret !== undefined) {
-    throw new ConfigurationError(
-      'privateKey',
-      'and clientSecret were both given; give one of them (or set clientAuthentication).',
-    );
-  }
-  const mutualTls = method !== undefined && isMutualTls(method);
-  if (mutualTls && options.clientSecret !== undefined) {
-    throw new ConfigurationError(
-      'clientSecret',
-      `must not be given with clientAuthentication '${method}': the client certificate authenticates the client (RFC 8705), and no secret is sent.`,
-    );
-  }
-  if (method !== undefined && method !== 'private_key_jwt' && privateKey !== undefined) {
-    throw new ConfigurationError(
-      'privateKey',
-      `is only used by private_key_jwt, not ${method}; remove it or change clientAuthentication.`,
-    );
-  }
-  const clientSecret = mutualTls ? undefined : resolveSecret(options.clientSecret, !usesKey);
-  const clientAuthentication: ClientAuthentication =
-    method ?? (usesKey ? 'private_key_jwt' : defaults.clientAuthentication);
-  const basicAuthEncoding = oneOf(
-    options.basicAuthEncoding,
-    'basicAuthEncoding',
-    ['form', 'plain'] as const,
-    defaults.basicAuthEncoding,
-  );
-  if (
-    (method === undefined || method === 'client_secret_basic') &&
-    !usesKey &&
-    basicAuthEncoding === 'plain' &&
-    clientId.includes(':')
-  ) {
-    throw new ConfigurationError(
-      'clientId',
-      "holds ':', which plain (RFC 7617) Basic encoding cannot carry; use basicAuthEncoding: 'form' or clientAuthentication: 'client_secret_post'.",
-    );
-  }
-
+  const {
+    method,
+    clientAuthentication,
+    mutualTls,
+    clientSecret,
+    privateKey,
+    usesKey,
+    basicAuthEncoding,
+    assertion,
+  } = resolveAuthentication(options, clientId, issuer);
   const refresh = options.refresh ?? {};
   if (typeof refresh !== 'object' || refresh === null) {
     throw new ConfigurationError('refresh', 'must be an object.');
@@ -226,17 +165,6 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
     issuer === undefined
       ? staticServer(tokenUrl)
       : resolveMetadata(options.metadata, issuer, allowInsecureHttp);
-  const assertion = resolveAssertion(options.clientAssertion, issuer);
-  if (
-    clientAuthentication === 'client_secret_jwt' &&
-    assertion.alg !== undefined &&
-    !/^HS(256|384|512)$/.test(assertion.alg)
-  ) {
-    throw new ConfigurationError(
-      'clientAssertion.alg',
-      'must be HS256, HS384 or HS512 for client_secret_jwt (an HMAC with the client secret).',
-    );
-  }
   return {
     tokenUrl,
     issuer,
@@ -317,102 +245,6 @@ export function resolveOptions(options: ConfidentialClientOptions): ResolvedOpti
   };
 }
 
-/** The `clientSecret` option: a string, or a function read at each token request. */
-function resolveSecret(value: unknown, required: boolean): CredentialSource<string> | undefined {
-  if (typeof value === 'function') return value as () => string | Promise<string>;
-  if (value === undefined && !required) return undefined;
-  return credential(value, 'clientSecret');
-}
-
-function resolvePrivateKey(value: unknown): CredentialSource<PrivateKeyInput> | undefined {
-  if (value === undefined || typeof value === 'function') {
-    return value as CredentialSource<PrivateKeyInput> | undefined;
-  }
-  if (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) {
-    if (value.type !== 'private') {
-      throw new ConfigurationError('privateKey', 'must be a private key, not a public one.');
-    }
-    return value;
-  }
-  if (typeof value === 'string') {
-    // Never echo the value: it is the key.
-    if (!value.includes('-----BEGIN PRIVATE KEY-----')) {
-      throw new ConfigurationError(
-        'privateKey',
-        'must be a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----"); convert a PKCS#1 or SEC1 key with `openssl pkcs8 -topk8 -nocrypt -in key.pem`.',
-      );
-    }
-    return value;
-  }
-  if (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as JsonWebKey).kty === 'string'
-  ) {
-    if (typeof (value as JsonWebKey).d !== 'string') {
-      throw new ConfigurationError(
-        'privateKey',
-        'is a JWK without "d": give the private key, not the public one.',
-      );
-    }
-    return value as JsonWebKey;
-  }
-  throw new ConfigurationError(
-    'privateKey',
-    'must be a CryptoKey, a PKCS#8 PEM string, a private JWK, or a function returning one.',
-  );
-}
-
-function resolveAssertion(
-  value: unknown,
-  issuer: string | undefined,
-): ClientAuthenticatorConfig['assertion'] {
-  if (value === undefined) {
-    return { alg: undefined, kid: undefined, header: {}, ...defaults.clientAssertion };
-  }
-  if (typeof value !== 'object' || value === null) {
-    throw new ConfigurationError('clientAssertion', 'must be an object.');
-  }
-  rejectUnknownKeys(value, CLIENT_ASSERTION_KEYS, 'clientAssertion.');
-  const { alg, kid, audience, lifetime, header } = value as ClientAssertionOptions;
-  if (
-    header !== undefined &&
-    (typeof header !== 'object' ||
-      header === null ||
-      Object.entries(header).some(
-        ([name, v]) => typeof v !== 'string' || name === 'alg' || name === 'kid' || name === 'crit',
-      ))
-  ) {
-    throw new ConfigurationError(
-      'clientAssertion.header',
-      'must be an object of string header parameters other than alg, kid and crit (use clientAssertion.alg and .kid).',
-    );
-  }
-  for (const [name, v] of [
-    ['alg', alg],
-    ['kid', kid],
-    ['audience', audience],
-  ] as const) {
-    if (v !== undefined && (typeof v !== 'string' || v === '')) {
-      throw new ConfigurationError(`clientAssertion.${name}`, 'must be a non-empty string.');
-    }
-  }
-  if (audience === 'issuer' && issuer === undefined) {
-    throw new ConfigurationError(
-      'clientAssertion.audience',
-      "is 'issuer', which needs the issuer option; give the audience as a string instead.",
-    );
-  }
-  return {
-    alg,
-    kid,
-    header: { ...header },
-    audience: audience ?? defaults.clientAssertion.audience,
-    lifetime:
-      positiveNumber(lifetime, 'clientAssertion.lifetime') ?? defaults.clientAssertion.lifetime,
-  };
-}
-
 function staticServer(tokenUrl: string): ServerMetadata {
   return Object.freeze({
     issuer: undefined,
@@ -443,26 +275,6 @@ function resolveMetadata(
 }
 
 /** Whether a method authenticates with the client certificate (RFC 8705 §2). */
-function isMutualTls(
-  method: ClientAuthentication,
-): method is 'tls_client_auth' | 'self_signed_tls_client_auth' {
-  return method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
-}
-
-function credential(value: unknown, option: 'clientId' | 'clientSecret'): string {
-  if (typeof value !== 'string' || value === '') {
-    throw new ConfigurationError(option, 'is required: a non-empty string.');
-  }
-  if (!PRINTABLE_ASCII.test(value)) {
-    // Never echo the value: it may be the secret.
-    throw new ConfigurationError(
-      option,
-      'must hold printable ASCII characters only (MobileFirst accepts no others); check for non-ASCII letters, control characters or a stray newline.',
-    );
-  }
-  return value;
-}
-
 function resolveTokenParams(params: unknown): ReadonlyArray<readonly [string, string]> {
   if (params === undefined) return [];
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the public option types, most of it the TSDoc of each field (what it
+// does, its @default, an example); splitting them would scatter what a user reads in one place.
 /**
  * The public option types of `ConfidentialClient`, each field documented with its default.
  * Resolution and validation live in `resolve-options.ts`; the defaults in `defaults.ts`.

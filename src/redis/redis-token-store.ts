@@ -1,3 +1,5 @@
+// Just over 300 lines: the public class, whose TSDoc (levels, bounds, Redis down, security) is a
+// third of it; the mechanisms live in first-level, shared-level, fleet-acquisition and notifications.
 import { randomBytes } from 'node:crypto';
 import type { AccessToken, TokenAcquisition, TokenStore } from 'confidential-client';
 import { FirstLevel, type FirstLevelEntry } from './first-level.js';
