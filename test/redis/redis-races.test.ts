@@ -49,19 +49,28 @@ async function slowReads() {
   };
 }
 
+/**
+ * A token stored by `writer`, and a store (trusting its first level for a minute) whose next
+ * Redis reads wait for `slow.release()`.
+ */
+async function readHeldBack(writer: RedisTokenStore) {
+  const t = token();
+  await writer.set(TEST_KEY, t, 60_000);
+  const slow = await slowReads();
+  const store = new RedisTokenStore({
+    client: slow.client,
+    firstLevel: { maxAge: 60_000 },
+    operationTimeout: 10_000,
+  });
+  await until(() => store.subscribed);
+  slow.hold();
+  return { t, slow, store };
+}
+
 describeWithRedis('RedisTokenStore: races between reads, deletions and holders', () => {
   it('a read that crossed a deletion hands its token to its callers only: never held, never joined', async () => {
     const writer = await redis.store();
-    const t = token();
-    await writer.set(TEST_KEY, t, 60_000);
-    const slow = await slowReads();
-    const store = new RedisTokenStore({
-      client: slow.client,
-      firstLevel: { maxAge: 60_000 },
-      operationTimeout: 10_000,
-    });
-    await until(() => store.subscribed);
-    slow.hold();
+    const { t, slow, store } = await readHeldBack(writer);
     // Redis answers the read with t, but the reply is held back past the deletion (a 401).
     const crossing = store.get(TEST_KEY);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -78,16 +87,7 @@ describeWithRedis('RedisTokenStore: races between reads, deletions and holders',
 
   it("another process's deletion noticed before the read's reply: the token read is not held", async () => {
     const other = await redis.store();
-    const t = token();
-    await other.set(TEST_KEY, t, 60_000);
-    const slow = await slowReads();
-    const store = new RedisTokenStore({
-      client: slow.client,
-      firstLevel: { maxAge: 60_000 },
-      operationTimeout: 10_000,
-    });
-    await until(() => store.subscribed);
-    slow.hold();
+    const { t, slow, store } = await readHeldBack(other);
     const crossing = store.get(TEST_KEY);
     await new Promise((resolve) => setTimeout(resolve, 50));
     await other.delete(TEST_KEY, t.accessToken);
